@@ -1,0 +1,46 @@
+# 安居区图书馆年报 — every task staff, developers and CI run.
+# `make serve` and `make test` set up everything they need on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SITE   ?= site
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help serve build check test lock clean
+
+help:
+	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
+	@echo "make build   生成网站到 site/ / build the site into site/"
+	@echo "make check   只检查数据 / validate data/ only"
+	@echo "make test    运行全部测试 / run every test"
+
+# The virtual environment is rebuilt whenever the pinned requirements change.
+$(BIN)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+serve: $(BIN)/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(BIN)/.installed
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+check: $(BIN)/.installed
+	$(BIN)/python -m macros check
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q tests
+
+# Re-pin every dependency after editing requirements.in.
+lock: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	{ echo "# Exact pins: the site must build the same way on every machine and in CI."; \
+	  echo "# Regenerate with \`make lock\` after changing requirements.in."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.txt
+
+clean:
+	rm -rf $(SITE) .pytest_cache

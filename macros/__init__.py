@@ -1,0 +1,184 @@
+"""mkdocs-macros glue: registers what chapters may call. No logic lives here.
+
+Data is loaded and validated once per build, before any page renders; a page
+only picks its year and language and hands plain values to the functions in
+render.py and fmt.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import fmt, render
+from .pages import chapter_number, front_matter, is_chapter, year_of
+from .problems import DataError
+from .strings import t
+from .validate import load_site
+
+DEFAULT_LANG = "zh"
+
+
+def define_env(env):
+    # MkDocs is imported here, not at module level: the rest of the package
+    # (python -m macros check, the tests) runs without it.
+    from mkdocs.exceptions import Abort
+    from mkdocs.utils import get_relative_url
+
+    root = Path(env.conf["config_file_path"]).parent
+    try:
+        site = load_site(root / "data")
+    except DataError as err:
+        raise Abort(err.report()) from None
+    env.variables["site_data"] = site
+
+    def lang() -> str:
+        page = env.page
+        return getattr(page.file, "locale", None) or DEFAULT_LANG if page else DEFAULT_LANG
+
+    def report():
+        year = year_of(env.page.file.src_uri) if env.page else None
+        return site.years[year or site.published_years(include_drafts=True)[0]]
+
+    def library_name(language: str) -> str:
+        return render.tx(site.library.name, language)
+
+    # ---- filters: one value, formatted for the page's language
+
+    @env.filter
+    def num(value):
+        """A count or measure at its published precision: 60173 / 60,173."""
+        return fmt.number(value, lang())
+
+    @env.filter
+    def money(amount_wan):
+        """An amount in 万元: "168.52 万元" / "CNY 1,685,200"."""
+        return fmt.money(amount_wan, lang())
+
+    @env.filter
+    def pct(value):
+        """A percentage: 18.16%."""
+        return fmt.percent(value, lang())
+
+    @env.filter
+    def change(value, up=None, down=None):
+        """A change on the previous year: 较上年提高了 18.16% / up 18.16% on 2019.
+        ``up``/``down`` replace the verbs, e.g. change(down="减少")."""
+        return fmt.change(value, lang(), report().year - 1, up, down)
+
+    @env.filter
+    def date(value, with_year=None):
+        """A date: 1 月 13 日 / 13 January 2020 (a month alone: 5 月 / May 2020)."""
+        return fmt.date(value, lang(), with_year)
+
+    @env.filter
+    def month(value):
+        """A month number as a name: 4 月 / April."""
+        return fmt.month(value, lang())
+
+    @env.filter
+    def at_least(value):
+        """A published lower bound: 上千 / over 1,000."""
+        return fmt.at_least(value, lang())
+
+    @env.filter
+    def wan(value):
+        """A figure in 万 (ten thousands) as a plain number: 16 -> 160000."""
+        return fmt.wan(value)
+
+    @env.filter
+    def text(value):
+        """A bilingual data text in the page's language, escaped."""
+        return render.tx(value, lang())
+
+    # ---- macros
+
+    @env.macro
+    def total(items, field="count"):
+        """The sum of a field over a list, e.g. total(staff.education)."""
+        return sum(getattr(i, field) for i in items)
+
+    @env.macro
+    def share(part, whole, decimals=0):
+        """part ÷ whole as a percentage, rounded to *decimals* places."""
+        return fmt.share(part, whole, decimals)
+
+    @env.macro
+    def listing(items, unit="人"):
+        """Counts as running prose: 大学专科学历 5 人，本科以上学历 6 人."""
+        return render.listing(items, lang(), unit)
+
+    @env.macro
+    def report_title(year=None):
+        """The report's title: 2020 年安居区图书馆年报."""
+        return t("report_title", lang(), year=year or report().year, library=library_name(lang()))
+
+    @env.macro
+    def chapter_heading():
+        """The chapter's heading, numbered from the navigation order: 第一章 2020 年安居区图书馆……"""
+        page = env.page
+        number = chapter_number(page.file.src_uri, [p.file.src_uri for p in _siblings(page)])
+        language = lang()
+        return t("chapter_heading", language, number=_number_word(number, language), year=report().year,
+                 library=library_name(language), title=page.meta.get("title", page.title))
+
+    @env.macro
+    def contents(year=None):
+        """The 目录: every chapter of a year, numbered and linked, in navigation order."""
+        nav = env.variables["navigation"]
+        year = year or report().year
+        language = lang()
+        chapters = [p for p in nav.pages if year_of(p.file.src_uri) == year and is_chapter(p.file.src_uri)]
+        lines = []
+        for number, p in enumerate(chapters, 1):
+            title = front_matter(p.file.abs_src_path).get("title", p.title)
+            heading = t("chapter_heading", language, number=_number_word(number, language), year=year,
+                        library=library_name(language), title=title)
+            href = get_relative_url(p.url, env.page.url)
+            lines.append(f'<li><a href="{href}">{render.esc(heading)}</a></li>')
+        return '\n\n<ol class="report-contents">' + "".join(lines) + "</ol>\n\n"
+
+    @env.macro
+    def chronicle_events():
+        """The year's chronicle (大事记), every event from data/<year>/chronicle.yaml."""
+        return render.chronicle(report().chronicle.events, lang())
+
+    @env.macro
+    def table(name):
+        """A data table: education, roles, employment, titles, budget, expenditure, activities, statistics."""
+        r, language = report(), lang()
+        if name in ("education", "roles", "employment"):
+            return render.breakdown_table(getattr(r.staff, name), r.staff.headcount, name, language)
+        if name == "titles":
+            return render.breakdown_table(r.staff.titles, r.staff.professional_posts, name, language)
+        if name in ("budget", "expenditure"):
+            part = getattr(r.finance, name)
+            return render.money_table(part.items, part.total, name, language)
+        if name == "activities":
+            return render.activities_table(r.activities, language)
+        if name == "statistics":
+            return render.statistics_table(r.statistics, r.year - 1, language)
+        raise ValueError(f"table(): unknown table “{name}”")
+
+
+def on_pre_page_macros(env):
+    # Each page sees its own year's data under short names: staff, finance, ...
+    page = env.page
+    site = env.variables["site_data"]
+    year = year_of(page.file.src_uri) or site.published_years(include_drafts=True)[0]
+    report = site.years.get(year)
+    if report is None:
+        from mkdocs.exceptions import Abort
+        raise Abort(f"{page.file.src_path}: 没有 data/{year}/ 文件夹 / there is no data/{year}/ folder")
+    env.variables["year"] = year
+    env.variables["lang"] = getattr(page.file, "locale", None) or DEFAULT_LANG
+    env.variables["library"] = site.library
+    env.variables.update(report.topics)
+
+
+def _siblings(page):
+    parent = page.parent
+    children = parent.children if parent is not None else []
+    return [c for c in children if getattr(c, "is_page", False)]
+
+
+def _number_word(number: int, lang: str) -> str:
+    return fmt.cn_numeral(number) if lang == "zh" else str(number)

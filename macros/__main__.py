@@ -1,0 +1,40 @@
+"""Command line: ``python -m macros check [DATA_DIR]`` validates the data only.
+
+Exit status 0 when the data is sound, 1 with every problem listed otherwise.
+Draft years list their empty fields as a to-do list without failing.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .problems import DataError
+from .validate import load_site
+
+
+def check(data_dir: Path) -> int:
+    try:
+        site = load_site(data_dir)
+    except DataError as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    for year in sorted(site.years):
+        report = site.years[year]
+        state = "草稿 / draft" if report.draft else "发布 / published"
+        print(f"✓ data/{year}: 数据无误 / data is sound ({state})")
+        if report.todo:
+            print(f"  待填写 {len(report.todo)} 项 / {len(report.todo)} field(s) still to fill:")
+            for p in report.todo:
+                print(f"  - {p.file}:{p.line}  {p.field}  {p.expected_zh} / {p.expected_en}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("check",):
+        print("用法 / usage: python -m macros check [DATA_DIR]", file=sys.stderr)
+        return 2
+    return check(Path(argv[1]) if len(argv) > 1 else Path("data"))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,255 @@
+"""The arithmetic the report states, and completeness.
+
+Schema validation (validate.py) knows each value on its own; these checks know
+how values relate: parts add up to their totals, stated shares and rates match
+their counts, events fall in their year, nothing is left empty or untranslated
+in a published year.
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from pydantic import BaseModel
+
+from .load import dotted
+from .problems import Problem
+from .schema import MonthOnly, Text
+
+if TYPE_CHECKING:
+    from .validate import Site, YearReport
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+LANGS = ("zh", "en")
+
+
+class Finder:
+    """Problems for one year, each pointing at its file and line."""
+
+    def __init__(self, report: "YearReport", root: Path):
+        self.report, self.root, self.found = report, root, []
+
+    def add(self, topic: str, place: tuple, zh: str, en: str, found: str, severity: str = "error"):
+        doc = self.report.documents[topic]
+        from .validate import shown_path
+        self.found.append(Problem(shown_path(doc.path, self.root), doc.line_of(place),
+                                  dotted(place), zh, en, found, severity))
+
+
+def check_site(site: "Site") -> list[Problem]:
+    out: list[Problem] = []
+    for year, report in sorted(site.years.items()):
+        f = Finder(report, site.root)
+        _completeness(f)
+        _unique_ids(f)
+        _staff(f)
+        _finance(f)
+        _activities(f)
+        _statistics(f, site.years.get(year - 1))
+        _chronicle(f)
+        out += f.found
+    return out
+
+
+# ------------------------------------------------------------ helpers
+
+def _known(*values: Any) -> bool:
+    return all(v is not None for v in values)
+
+
+def _total(items, attr: str):
+    values = [getattr(i, attr) for i in items]
+    return sum(values, Decimal(0)) if _known(*values) else None
+
+
+def _at_precision(value: Decimal, like: Decimal) -> Decimal:
+    """*value* rounded to the number of decimals *like* was published with."""
+    return value.quantize(Decimal(1).scaleb(min(0, like.as_tuple().exponent)), rounding=ROUND_HALF_UP)
+
+
+def _walk(model: BaseModel, place: tuple = ()) -> Iterator[tuple[tuple, Any, bool]]:
+    """Yield (place, value, required) for every leaf of a validated model."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = place + (name,)
+        if isinstance(value, BaseModel):
+            yield from _walk(value, here)
+        elif isinstance(value, list):
+            if not value:
+                yield here, None, info.is_required()
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk(item, here + (i,))
+                else:
+                    yield here + (i,), item, True
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield here + (key,), item, True
+        else:
+            yield here, value, info.is_required() or isinstance(model, Text)
+
+
+def _earlier(a: tuple, b: tuple) -> bool:
+    if a[2] is None or b[2] is None:
+        return a[:2] < b[:2]
+    return a < b
+
+
+# ------------------------------------------------------------ checks
+
+def _completeness(f: Finder):
+    severity = "todo" if f.report.draft else "error"
+    for topic, model in f.report.topics.items():
+        for place, value, required in _walk(model):
+            if not required or (value is not None and value != ""):
+                continue
+            if place[-1] == "en":
+                f.add(topic, place, "英文译文（待翻译）", "the English translation (not yet translated)",
+                      "缺少英文 / the English text is missing", severity)
+            else:
+                f.add(topic, place, "填写这一项", "a value for this field", "空 / empty", severity)
+
+
+def _unique_ids(f: Finder):
+    for topic, model in f.report.topics.items():
+        for name in type(model).model_fields:
+            _ids_in(f, topic, getattr(model, name), (name,))
+
+
+def _ids_in(f: Finder, topic: str, value: Any, place: tuple):
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _ids_in(f, topic, getattr(value, name), place + (name,))
+    elif isinstance(value, list):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            ident = getattr(item, "id", None)
+            if ident is not None and ident in seen:
+                f.add(topic, place + (i, "id"), f"列表中每项的 id 各不相同（第 {seen[ident] + 1} 项已用 “{ident}”）",
+                      f"a different id for each item (item {seen[ident] + 1} already uses “{ident}”)", f"“{ident}”")
+            elif ident is not None:
+                seen[ident] = i
+            _ids_in(f, topic, item, place + (i,))
+
+
+def _sum_matches(f: Finder, topic: str, place: tuple, items, attr: str, total, total_name: str,
+                 what_zh: str, what_en: str):
+    parts = _total(items, attr)
+    if _known(parts, total) and parts != total:
+        f.add(topic, place,
+              f"{what_zh}之和等于 {total_name}（{total}）",
+              f"{what_en} adding up to {total_name} ({total})",
+              f"各项之和为 / they add up to {parts}")
+
+
+def _share_matches(f: Finder, topic: str, field: str, stated, part, whole, what_zh: str, what_en: str):
+    if not _known(stated, part, whole) or whole == 0:
+        return
+    computed = _at_precision(Decimal(part) / Decimal(whole) * 100, stated)
+    if computed != stated:
+        f.add(topic, (field,),
+              f"与人数相符的占比：{what_zh} {part} ÷ {whole} = {computed}%",
+              f"the share the counts give: {what_en} {part} ÷ {whole} = {computed}%",
+              f"{stated}%")
+
+
+def _staff(f: Finder):
+    s = f.report.staff
+    for name, zh, en in (("education", "各学历人数", "education counts"),
+                         ("roles", "各岗位人数", "role counts"),
+                         ("employment", "各用工形式人数", "employment counts")):
+        _sum_matches(f, "staff", (name,), getattr(s, name), "count", s.headcount, "headcount", zh, en)
+    _sum_matches(f, "staff", ("titles",), s.titles, "count", s.professional_posts, "professional_posts",
+                 "各职称人数", "title counts")
+    if _known(s.professional_posts, s.headcount) and s.professional_posts > s.headcount:
+        f.add("staff", ("professional_posts",), f"不超过在职职工人数 {s.headcount}",
+              f"at most the headcount, {s.headcount}", str(s.professional_posts))
+    college = _total([e for e in s.education if e.college_or_above], "count")
+    _share_matches(f, "staff", "college_or_above_share", s.college_or_above_share, college, s.headcount,
+                   "专科及以上", "college or above")
+    _share_matches(f, "staff", "professional_share", s.professional_share, _total(s.titles, "count"),
+                   s.professional_posts, "有职称人数 ÷ 专业技术岗位", "titled staff ÷ posts")
+    if s.as_of is not None and s.as_of.year != f.report.year:
+        f.add("staff", ("as_of",), f"{f.report.year} 年内的日期", f"a date in {f.report.year}", str(s.as_of))
+
+
+def _finance(f: Finder):
+    fin = f.report.finance
+    _sum_matches(f, "finance", ("budget", "total"), fin.budget.items, "amount", fin.budget.total,
+                 "budget.total", "预算各项", "budget items")
+    _sum_matches(f, "finance", ("expenditure", "total"), fin.expenditure.items, "amount",
+                 fin.expenditure.total, "expenditure.total", "支出各项", "spending items")
+
+
+def _activities(f: Finder):
+    a = f.report.activities
+    kinds = _total(a.by_kind, "count")
+    if _known(kinds, a.total) and kinds > a.total:
+        f.add("activities", ("by_kind",), f"各类别场次之和不超过全年总数 {a.total}",
+              f"counts by kind adding up to at most the total, {a.total}", f"之和为 / they add up to {kinds}")
+
+
+def _statistics(f: Finder, previous: "YearReport | None"):
+    st = f.report.statistics
+    d = st.digital_resources
+    if _known(d.new_tb, d.total_tb) and d.new_tb > d.total_tb:
+        f.add("statistics", ("digital_resources", "new_tb"), f"不超过数字资源总量 {d.total_tb} TB",
+              f"at most the total held, {d.total_tb} TB", f"{d.new_tb} TB")
+    if previous is None or "statistics" not in previous.topics:
+        return
+    for name in ("views", "downloads", "circulation"):
+        now, before = getattr(st, name), getattr(previous.statistics, name)
+        if not _known(now.value, now.change_percent, before.value) or before.value == 0:
+            continue
+        computed = _at_precision((Decimal(now.value) - before.value) / before.value * 100, now.change_percent)
+        if computed != now.change_percent:
+            f.add("statistics", (name, "change_percent"),
+                  f"与两年数据相符的变化率：({now.value} − {before.value}) ÷ {before.value} = {computed}%",
+                  f"the rate the two years' values give: ({now.value} − {before.value}) ÷ {before.value} = {computed}%",
+                  f"{now.change_percent}%")
+
+
+def _chronicle(f: Finder):
+    year = f.report.year
+    previous = None
+    for i, e in enumerate(f.report.chronicle.events):
+        if e.date is not None:
+            if e.date.year != year:
+                f.add("chronicle", ("events", i, "date"), f"{year} 年内的日期", f"a date in {year}", str(e.date))
+            # An event known only to its month may stand anywhere among that month's events.
+            start = (e.date.year, e.date.month, None if isinstance(e.date, MonthOnly) else e.date.day)
+            if e.end is not None:
+                if isinstance(e.date, MonthOnly):
+                    f.add("chronicle", ("events", i, "end"), "只有具体日期才能有结束日期",
+                          "an end date only after a full start date", str(e.end))
+                elif e.end <= e.date:
+                    f.add("chronicle", ("events", i, "end"), f"晚于开始日期 {e.date} 的日期",
+                          f"a date after the start, {e.date}", str(e.end))
+            if previous is not None and _earlier(start, previous):
+                f.add("chronicle", ("events", i, "date"), "按日期先后排列（此条早于上一条）",
+                      "events in date order (this one is earlier than the one before)", str(e.date))
+            previous = start
+        for lang in LANGS:
+            text = getattr(e.description, lang)
+            if not text:
+                continue
+            used = set()
+            for m in PLACEHOLDER.finditer(text):
+                name = m.group(1)
+                used.add(name)
+                if name != "date" and name not in e.figures:
+                    f.add("chronicle", ("events", i, "description", lang),
+                          "{date} 或 figures 中已有的名称：" + "、".join(e.figures) ,
+                          "{date} or a name listed under figures: " + ", ".join(e.figures),
+                          f"{{{name}}}")
+            if text.count("{") != text.count("}"):
+                f.add("chronicle", ("events", i, "description", lang), "成对的 { 和 }", "paired { and }",
+                      "括号不成对 / unpaired braces")
+            for name in e.figures:
+                if name not in used:
+                    f.add("chronicle", ("events", i, "figures", name),
+                          f"在 description.{lang} 中以 {{{name}}} 引用这个数字",
+                          f"the figure used as {{{name}}} in description.{lang}",
+                          "未被引用 / not used")

@@ -1,0 +1,162 @@
+"""Numbers, money, percentages and dates, written the way each language's
+readers expect. Every function takes the language (``"zh"`` or ``"en"``) and
+never changes a figure's published precision.
+
+Locale rules come from Babel (CLDR). Chinese follows the house typesetting
+convention of the seed report: a space between Chinese and Arabic numerals
+("45 场次", "1 月 13 日") and no digit grouping, as the report prints its figures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Union
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from .schema import MonthOnly
+
+Number = Union[int, Decimal]
+LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}  # en_GB: "13 January 2020", day before month
+WAN = Decimal(10_000)
+# CLDR's "long" date is used with the year; these are its parts without it.
+_PATTERNS = {
+    "zh": {"day_month": "M月d日", "month": "M月", "month_year": "y年M月"},
+    "en": {"day_month": "d MMMM", "month": "MMMM", "month_year": "MMMM y"},
+}
+
+
+def _decimals(value: Number) -> int:
+    if isinstance(value, int):
+        return 0
+    return max(0, -value.as_tuple().exponent)
+
+
+def _pattern(decimals: int, grouping: bool) -> str:
+    base = "#,##0" if grouping else "0"
+    return base + ("." + "0" * decimals if decimals else "")
+
+
+def number(value: Number, lang: str) -> str:
+    """A count or measure at its published precision: ``60173`` / ``60,173``."""
+    value = Decimal(value)
+    return format_decimal(value, format=_pattern(_decimals(value), lang != "zh"),
+                          locale=LOCALES[lang], decimal_quantization=True)
+
+
+def wan(value: Number) -> Decimal:
+    """A figure published in 万 (ten thousands) as a plain number: 16 -> 160000."""
+    return Decimal(value) * WAN
+
+
+def money(amount_wan: Number, lang: str) -> str:
+    """An amount published in 万元: "168.52 万元" in Chinese, exact yuan "CNY 1,685,200" in English."""
+    amount_wan = Decimal(amount_wan)
+    if lang == "zh":
+        return f"{number(amount_wan, 'zh')} 万元"
+    yuan = amount_wan * WAN
+    decimals = max(0, _decimals(amount_wan) - 4)  # no precision lost, none invented
+    return format_currency(yuan, "CNY", format="¤¤\u00a0" + _pattern(decimals, True),
+                           locale=LOCALES[lang], currency_digits=False).replace("\u00a0", " ")
+
+
+def percent(value: Number, lang: str) -> str:
+    """A percentage as published: ``18.16%`` (no space before %, in either language)."""
+    return f"{number(value, lang)}%"
+
+
+def signed_percent(value: Number, lang: str) -> str:
+    """A change with its sign, for tables: ``+18.16%``, ``−22.35%`` (a true minus sign)."""
+    value = Decimal(value)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{percent(abs(value), lang)}"
+
+
+def change(value: Number, lang: str, previous_year: int, up: str | None = None,
+           down: str | None = None) -> str:
+    """A change on the previous year with its direction.
+
+    ``较上年提高了 18.16%`` / ``up 18.16% on 2019``; a negative value reads
+    ``较上年下降了 22.35%`` / ``down 22.35% on 2019``. ``up`` and ``down``
+    replace the verbs (for example 增加 / 减少 for visitor numbers).
+    """
+    value = Decimal(value)
+    size = percent(abs(value), lang)
+    if lang == "zh":
+        if value == 0:
+            return "与上年持平"
+        verb = (up or "提高") if value > 0 else (down or "下降")
+        return f"较上年{verb}了 {size}"
+    if value == 0:
+        return f"unchanged on {previous_year}"
+    verb = (up or "up") if value > 0 else (down or "down")
+    return f"{verb} {size} on {previous_year}"
+
+
+def space_cjk(text: str) -> str:
+    """Put a space between Chinese characters and Latin letters or numerals."""
+    text = re.sub(r"([\u4e00-\u9fff])([0-9A-Za-z])", r"\1 \2", text)
+    return re.sub(r"([0-9A-Za-z%])([\u4e00-\u9fff])", r"\1 \2", text)
+
+
+def date(value: dt.date | MonthOnly, lang: str, with_year: bool | None = None) -> str:
+    """A date: ``1 月 13 日`` / ``13 January 2020``; a month: ``5 月`` / ``May 2020``.
+
+    Chinese omits the year by default (the chapter names it); English keeps it.
+    """
+    if with_year is None:
+        with_year = lang == "en"
+    if isinstance(value, MonthOnly):
+        text = format_date(dt.date(value.year, value.month, 1), _PATTERNS[lang]["month_year" if with_year else "month"],
+                           locale=LOCALES[lang])
+    else:
+        text = format_date(value, "long" if with_year else _PATTERNS[lang]["day_month"], locale=LOCALES[lang])
+    return space_cjk(text) if lang == "zh" else text
+
+
+def date_range(start: dt.date, end: dt.date | None, lang: str) -> str:
+    """``1 月 13 日—1 月 17 日`` / ``13–17 January 2020``, ``14 April – 5 May 2020``."""
+    if end is None or end == start or isinstance(start, MonthOnly):
+        return date(start, lang)
+    if lang == "zh":
+        return f"{date(start, lang)}—{date(end, lang)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{date(end, lang)}"
+    if start.year == end.year:
+        return f"{format_date(start, _PATTERNS[lang]['day_month'], locale=LOCALES[lang])} – {date(end, lang)}"
+    return f"{date(start, lang)} – {date(end, lang)}"
+
+
+def month(value: int, lang: str) -> str:
+    """A month of the year: ``4 月`` / ``April``."""
+    text = format_date(dt.date(2000, value, 1), _PATTERNS[lang]["month"], locale=LOCALES[lang])
+    return space_cjk(text) if lang == "zh" else text
+
+
+def at_least(value: int, lang: str) -> str:
+    """A published lower bound: ``上千`` / ``over 1,000``; other values ``300 余`` / ``over 300``."""
+    if lang == "zh":
+        words = {100: "上百", 1000: "上千", 10000: "上万"}
+        return words.get(int(value), f"{number(value, 'zh')} 余")
+    return f"over {number(value, 'en')}"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (chapter numbers, up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(f"chapter number out of range: {n}")
+    tens, ones = divmod(n, 10)
+    return ((_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (_DIGITS[ones] if ones else "")) or "零"
+
+
+def share(part: Number, whole: Number, decimals: int = 0) -> Decimal:
+    """part ÷ whole as a percentage, rounded half up to *decimals* places."""
+    from decimal import ROUND_HALF_UP
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -1,0 +1,129 @@
+"""HTML and prose that chapters insert through macros: tables, lists, the chronicle.
+
+Every piece of text that comes from data passes through :func:`esc`, so markup
+typed into a YAML field shows as typed and is never executed or interpreted.
+"""
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Iterable
+
+from . import fmt
+from .checks import PLACEHOLDER
+from .schema import Event, Text
+from .strings import t
+
+# Characters Markdown or Jinja would act on, written as entities so they show as typed.
+_MARKDOWN_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]{}#|!~^$"}
+
+
+def esc(text: str) -> str:
+    """Escape *text* for HTML and Markdown alike."""
+    out = html.escape(text, quote=True)
+    return "".join(_MARKDOWN_ENTITIES.get(c, c) for c in out)
+
+
+def tx(text: Text | None, lang: str) -> str:
+    """A data text in *lang*, escaped. A missing translation (drafts only) shows the Chinese."""
+    if text is None:
+        return ""
+    value = getattr(text, lang) or text.zh or ""
+    return esc(value)
+
+
+def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str] | None,
+           numeric_from: int = 1, css: str = "") -> str:
+    """One HTML table on a single block, so Markdown passes it through untouched."""
+    def cells(values, tag):
+        num = ' class="num"'
+        return "".join(f"<{tag}{num if i >= numeric_from else ''}>{v}</{tag}>" for i, v in enumerate(values))
+    parts = [f'<table class="report-table {css}">', f"<caption>{caption}</caption>",
+             f"<thead><tr>{cells(head, 'th')}</tr></thead><tbody>"]
+    parts += [f"<tr>{cells(r, 'td')}</tr>" for r in rows]
+    parts.append("</tbody>")
+    if foot:
+        parts.append(f"<tfoot><tr>{cells(foot, 'th')}</tr></tfoot>")
+    parts.append("</table>")
+    return "\n\n" + "".join(parts) + "\n\n"
+
+
+def breakdown_table(items, total: int, caption_key: str, lang: str) -> str:
+    """Counts of people by category with their share of *total*."""
+    rows = [[tx(i.label, lang), fmt.number(i.count, lang), fmt.percent(fmt.share(i.count, total, 1), lang)]
+            for i in items]
+    parts = sum(i.count for i in items)
+    foot = [t("total", lang), fmt.number(parts, lang), fmt.percent(fmt.share(parts, total, 1), lang)]
+    return _table(t(f"caption.{caption_key}", lang), [t("category", lang), t("people", lang), t("share", lang)],
+                  rows, foot)
+
+
+def money_table(items, total: Decimal, caption_key: str, lang: str) -> str:
+    """Amounts by item with their share of *total*."""
+    rows = [[tx(i.name, lang), fmt.money(i.amount, lang), fmt.percent(fmt.share(i.amount, total, 1), lang)]
+            for i in items]
+    foot = [t("total", lang), fmt.money(total, lang), fmt.percent(Decimal(100), lang)]
+    return _table(t(f"caption.{caption_key}", lang), [t("item", lang), t("amount", lang), t("share", lang)],
+                  rows, foot)
+
+
+def activities_table(activities, lang: str) -> str:
+    rows = [[tx(k.name, lang), fmt.number(k.count, lang)] for k in activities.by_kind]
+    rest = activities.total - sum(k.count for k in activities.by_kind)
+    if rest:
+        rows.append([t("other_kinds", lang), fmt.number(rest, lang)])
+    return _table(t("caption.activities", lang), [t("kind", lang), t("events", lang)], rows,
+                  [t("total", lang), fmt.number(activities.total, lang)])
+
+
+def statistics_table(stats, previous_year: int, lang: str) -> str:
+    def measure(key, m):
+        return [t(key, lang), fmt.number(m.value, lang), fmt.signed_percent(m.change_percent, lang)]
+    rows = [
+        [t("stat.new_acquisitions", lang), fmt.number(stats.new_acquisitions, lang), ""],
+        [t("stat.per_capita_new_acquisitions", lang), fmt.number(stats.per_capita_new_acquisitions, lang), ""],
+        [t("stat.digital_total", lang), fmt.number(stats.digital_resources.total_tb, lang), ""],
+        [t("stat.digital_new", lang), fmt.number(stats.digital_resources.new_tb, lang), ""],
+        measure("stat.views", stats.views),
+        measure("stat.downloads", stats.downloads),
+        measure("stat.circulation", stats.circulation),
+    ]
+    return _table(t("caption.statistics", lang), [t("indicator", lang), t("value", lang), t("change", lang)],
+                  rows, None)
+
+
+def listing(items: Iterable, lang: str, unit_zh: str = "人") -> str:
+    """Counts as running prose: ``大学专科学历 5 人，本科以上学历 6 人`` /
+    ``5 with a junior college diploma and 6 with a bachelor's degree or higher``."""
+    items = list(items)
+    if lang == "zh":
+        return "，".join(f"{tx(i.label, lang)} {fmt.number(i.count, lang)} {unit_zh}" for i in items)
+    parts = [f"{fmt.number(i.count, lang)} {tx(i.label, lang)}" for i in items]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def event_text(event: Event, lang: str) -> str:
+    """An event's account with {date} and its figures filled in."""
+    template = tx(event.description, lang)  # braces are entities now; match them as such
+    when = fmt.date_range(event.date, event.end, lang)
+
+    def fill(match) -> str:
+        name = match.group(1)
+        if name == "date":
+            return when
+        return fmt.number(event.figures[name], lang)
+    return PLACEHOLDER.sub(fill, template.replace("&#123;", "{").replace("&#125;", "}"))
+
+
+def chronicle(events, lang: str) -> str:
+    """The chronicle as a numbered list: title and place, then the account."""
+    items = []
+    for event in events:
+        iso = str(event.date)
+        place = f'<span class="chronicle__place">{tx(event.place, lang)}</span>' if event.place else ""
+        items.append(
+            f'<li class="chronicle__event">'
+            f'<p class="chronicle__head"><time datetime="{iso}">{fmt.date_range(event.date, event.end, lang)}</time>'
+            f' <strong class="chronicle__title">{tx(event.title, lang)}</strong> {place}</p>'
+            f"<p>{event_text(event, lang)}</p></li>")
+    return '\n\n<ol class="chronicle">' + "".join(items) + "</ol>\n\n"

@@ -1,0 +1,48 @@
+"""Interface strings: every word the macros write that is not data.
+
+One table, both languages. Chapter prose lives in docs/; figures in data/.
+"""
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "report_title": {"zh": "{year} 年{library}年报", "en": "{library} Annual Report {year}"},
+    "chapter_heading": {"zh": "第{number}章 {year} 年{library}{title}", "en": "Chapter {number}: {title}"},
+    "chapter_label": {"zh": "第{number}章", "en": "Chapter {number}"},
+    "contents": {"zh": "目录", "en": "Contents"},
+    "total": {"zh": "合计", "en": "Total"},
+    "share": {"zh": "占比", "en": "Share"},
+    "people": {"zh": "人数", "en": "People"},
+    "category": {"zh": "类别", "en": "Category"},
+    "item": {"zh": "项目", "en": "Item"},
+    "amount": {"zh": "金额", "en": "Amount"},
+    "kind": {"zh": "活动类别", "en": "Kind of activity"},
+    "events": {"zh": "场次", "en": "Events"},
+    "other_kinds": {"zh": "其他活动", "en": "Other activities"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "value": {"zh": "数值", "en": "Value"},
+    "change": {"zh": "较上年变化", "en": "Change on previous year"},
+    "place": {"zh": "地点", "en": "Place"},
+    # table captions
+    "caption.education": {"zh": "在职职工按学历", "en": "Staff by education"},
+    "caption.roles": {"zh": "在职职工按岗位", "en": "Staff by role"},
+    "caption.employment": {"zh": "在职职工按用工形式", "en": "Staff by employment type"},
+    "caption.titles": {"zh": "专业技术人员按职称", "en": "Professional staff by title"},
+    "caption.budget": {"zh": "本级财政预算构成", "en": "District budget by item"},
+    "caption.expenditure": {"zh": "经费支出构成", "en": "Spending by item"},
+    "caption.activities": {"zh": "全年活动按类别", "en": "Activities by kind"},
+    "caption.statistics": {"zh": "业务数据统计", "en": "Service statistics"},
+    # statistics indicators
+    "stat.new_acquisitions": {"zh": "新增文献入藏量（册）", "en": "Volumes added"},
+    "stat.per_capita_new_acquisitions": {"zh": "人均新增文献入藏量（册）", "en": "Volumes added per inhabitant"},
+    "stat.digital_total": {"zh": "数字资源总量（TB）", "en": "Digital resources held (TB)"},
+    "stat.digital_new": {"zh": "新增数字资源（TB）", "en": "Digital resources added (TB)"},
+    "stat.views": {"zh": "馆藏数字资源浏览量（次）", "en": "Views of digital resources"},
+    "stat.downloads": {"zh": "馆藏数字资源下载量（次）", "en": "Downloads of digital resources"},
+    "stat.circulation": {"zh": "流通人次", "en": "Visits (person-times)"},
+    "untranslated": {"zh": "", "en": "This page has not been translated into English yet. The Chinese original is shown below."},
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The interface string *key* in *lang*, with ``{name}`` filled from *values*."""
+    return STRINGS[key][lang].format(**values)

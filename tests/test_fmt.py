@@ -1,0 +1,100 @@
+"""The formatting functions on edge values, in both languages."""
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from macros import fmt
+from macros.schema import MonthOnly
+
+
+@pytest.mark.parametrize("value, zh, en", [
+    (0, "0", "0"),
+    (D("0"), "0", "0"),
+    (60173, "60173", "60,173"),
+    (1234567890, "1234567890", "1,234,567,890"),
+    (D("0.1396"), "0.1396", "0.1396"),
+    (D("105.5"), "105.5", "105.5"),
+    (D("105.50"), "105.50", "105.50"),   # published precision kept, trailing zero too
+    (D("16.19"), "16.19", "16.19"),
+])
+def test_number_keeps_published_precision(value, zh, en):
+    assert fmt.number(value, "zh") == zh
+    assert fmt.number(value, "en") == en
+
+
+@pytest.mark.parametrize("wan, zh, en", [
+    (D("168.52"), "168.52 万元", "CNY 1,685,200"),
+    (D("105.5"), "105.5 万元", "CNY 1,055,000"),
+    (D("0"), "0 万元", "CNY 0"),
+    (D("0.94"), "0.94 万元", "CNY 9,400"),
+    (D("12345.6789"), "12345.6789 万元", "CNY 123,456,789"),
+    (D("0.00005"), "0.00005 万元", "CNY 0.5"),  # beyond a yuan: no precision lost
+])
+def test_money_in_wan_and_exact_yuan(wan, zh, en):
+    assert fmt.money(wan, "zh") == zh
+    assert fmt.money(wan, "en") == en
+
+
+@pytest.mark.parametrize("value, zh, en", [
+    (D("18.16"), "较上年提高了 18.16%", "up 18.16% on 2019"),
+    (D("-22.35"), "较上年下降了 22.35%", "down 22.35% on 2019"),
+    (D("0"), "与上年持平", "unchanged on 2019"),
+    (D("-0.01"), "较上年下降了 0.01%", "down 0.01% on 2019"),
+])
+def test_change_has_direction(value, zh, en):
+    assert fmt.change(value, "zh", 2019) == zh
+    assert fmt.change(value, "en", 2019) == en
+
+
+def test_change_verbs_can_be_replaced():
+    assert fmt.change(D("-8.85"), "zh", 2019, up="增加", down="减少") == "较上年减少了 8.85%"
+
+
+def test_signed_percent():
+    assert fmt.signed_percent(D("-22.35"), "en") == "−22.35%"
+    assert fmt.signed_percent(D("18.16"), "zh") == "+18.16%"
+
+
+@pytest.mark.parametrize("start, end, zh, en", [
+    (dt.date(2020, 1, 13), dt.date(2020, 1, 17), "1 月 13 日—1 月 17 日", "13–17 January 2020"),
+    (dt.date(2020, 4, 14), dt.date(2020, 5, 5), "4 月 14 日—5 月 5 日", "14 April – 5 May 2020"),
+    (dt.date(2020, 12, 30), dt.date(2021, 1, 2), "12 月 30 日—1 月 2 日", "30 December 2020 – 2 January 2021"),
+    (dt.date(2020, 5, 18), None, "5 月 18 日", "18 May 2020"),
+    (MonthOnly(2020, 5), None, "5 月", "May 2020"),
+])
+def test_dates_and_ranges(start, end, zh, en):
+    assert fmt.date_range(start, end, "zh") == zh
+    assert fmt.date_range(start, end, "en") == en
+
+
+def test_date_with_year_in_chinese():
+    assert fmt.date(dt.date(2020, 12, 31), "zh", with_year=True) == "2020 年 12 月 31 日"
+
+
+@pytest.mark.parametrize("n, word", [(1, "一"), (5, "五"), (10, "十"), (11, "十一"), (20, "二十"), (25, "二十五"), (99, "九十九")])
+def test_chapter_numerals(n, word):
+    assert fmt.cn_numeral(n) == word
+
+
+def test_chapter_numeral_out_of_range():
+    with pytest.raises(ValueError):
+        fmt.cn_numeral(100)
+
+
+@pytest.mark.parametrize("part, whole, decimals, expected", [
+    (11, 11, 0, D("100")), (5, 11, 1, D("45.5")), (1, 8, 1, D("12.5")), (1, 3, 2, D("33.33")),
+    (2, 3, 0, D("67")), (1, 0, 0, D("0")), (D("0.5"), 1, 0, D("50")),
+])
+def test_share_rounds_half_up(part, whole, decimals, expected):
+    assert fmt.share(part, whole, decimals) == expected
+
+
+def test_at_least():
+    assert fmt.at_least(1000, "zh") == "上千"
+    assert fmt.at_least(1000, "en") == "over 1,000"
+    assert fmt.at_least(300, "zh") == "300 余"
+
+
+def test_space_between_chinese_and_numerals():
+    assert fmt.space_cjk("共开展45场次") == "共开展 45 场次"

@@ -1,0 +1,208 @@
+"""Bad data never reaches readers: each mistake a staff member can make is
+named with its file, line and field, and the build stops without a traceback."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import build, copy_project
+from macros.problems import DataError
+from macros.validate import load_site
+
+
+def problems_for(project: Path) -> list:
+    with pytest.raises(DataError) as info:
+        load_site(project / "data")
+    return info.value.problems
+
+
+def edit(path: Path, old: str, new: str, count: int = 1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_the_real_data_is_sound():
+    site = load_site(Path(__file__).parent.parent / "data")
+    assert 2020 in site.years and not site.years[2020].draft
+
+
+def test_a_misspelt_key_is_rejected_with_a_suggestion(project):
+    staff = project / "data/2020/staff.yaml"
+    edit(staff, "headcount: 11", "headcont: 11")
+    found = problems_for(project)
+    unknown = [p for p in found if p.field == "headcont"]
+    assert unknown and unknown[0].line == line_of(staff, "headcont")
+    assert "headcount" in unknown[0].expected_zh and "did you mean" in unknown[0].expected_en
+    # and the field it should have been is reported missing, not silently dropped
+    assert any(p.field == "headcount" and "缺少" in p.found for p in found)
+
+
+def test_a_duplicate_key_is_rejected(project):
+    stats = project / "data/2020/statistics.yaml"
+    edit(stats, "new_acquisitions: 60173", "new_acquisitions: 60173\nnew_acquisitions: 70000")
+    [p] = problems_for(project)
+    assert p.file == "data/2020/statistics.yaml" and p.field == "new_acquisitions"
+    assert p.line == line_of(stats, "new_acquisitions: 70000")
+    assert "只能出现一次" in p.expected_zh and f"line {p.line - 1}" in p.expected_en
+
+
+def test_a_budget_that_does_not_add_up_names_its_total(project):
+    finance = project / "data/2020/finance.yaml"
+    edit(finance, "amount: 105.5", "amount: 105.6")
+    [p] = problems_for(project)
+    assert (p.file, p.field) == ("data/2020/finance.yaml", "budget.total")
+    assert p.line == line_of(finance, "total: 168.52")
+    assert "168.52" in p.expected_zh and "168.62" in p.found
+
+
+def test_expenditure_items_must_add_up(project):
+    edit(project / "data/2020/finance.yaml", "amount: 44.1", "amount: 44")
+    [p] = problems_for(project)
+    assert p.field == "expenditure.total" and "186.42" in p.found
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("    count: 7\n", "    count: 8\n", "roles"),
+    ("    count: 3\n  \n", "    count: 4\n", None),
+])
+def test_each_staff_breakdown_adds_up_to_the_headcount(project, old, new, field):
+    staff = project / "data/2020/staff.yaml"
+    if field is None:  # employment: change the contract count
+        edit(staff, "id: contract\n    label: {zh: 劳动合同制人员, en: on labour contracts}\n    count: 3",
+             "id: contract\n    label: {zh: 劳动合同制人员, en: on labour contracts}\n    count: 4")
+        field = "employment"
+    else:
+        edit(staff, old, new)
+    [p] = problems_for(project)
+    assert p.field == field and "headcount" in p.expected_en and "12" in p.found
+
+
+def test_a_stated_share_must_match_its_counts(project):
+    staff = project / "data/2020/staff.yaml"
+    edit(staff, "college_or_above_share: 100", "college_or_above_share: 90")
+    [p] = problems_for(project)
+    assert p.field == "college_or_above_share" and p.line == line_of(staff, "college_or_above_share")
+    assert "100%" in p.expected_zh and p.found == "90%"
+
+
+def test_activities_by_kind_may_not_exceed_the_total(project):
+    edit(project / "data/2020/activities.yaml", "total: 45", "total: 20")
+    [p] = problems_for(project)
+    assert p.field == "by_kind" and "29" in p.found
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    ("floor_area: 4768", "floor_area: -4768", "floor_area", "不小于 0"),
+    ("terminals: 18", "terminals: 18.5", "terminals", "整数"),
+    ("terminals: 18", "terminals: 十八", "terminals", "整数"),
+    ("draft: false", "draft: maybe", "draft", "true"),
+])
+def test_counts_are_non_negative_whole_numbers(project, old, new, field, expected):
+    path = next((project / "data/2020").glob("*.yaml"))
+    for candidate in (project / "data/2020").glob("*.yaml"):
+        if old in candidate.read_text(encoding="utf-8"):
+            path = candidate
+    edit(path, old, new)
+    [p] = problems_for(project)
+    assert p.field == field and expected in p.expected_zh and p.line == line_of(path, new)
+
+
+def test_an_impossible_date_is_rejected(project):
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "date: 2020-05-18", "date: 2020-05-38")
+    [p] = problems_for(project)
+    assert p.field == "events[3].date" and p.line == line_of(chronicle, "2020-05-38")
+    assert "2020-05-18" in p.expected_zh
+
+
+def test_an_event_outside_its_year_is_rejected(project):
+    edit(project / "data/2020/chronicle.yaml", "date: 2020-11-17", "date: 2021-11-17")
+    [p] = problems_for(project)
+    assert p.field == "events[11].date" and "2020" in p.expected_zh
+
+
+def test_an_unknown_placeholder_in_an_event_is_rejected(project):
+    edit(project / "data/2020/chronicle.yaml", "{students} 名同学", "{pupils} 名同学")
+    found = problems_for(project)
+    assert any(p.field == "events[1].description.zh" and "{pupils}" in p.found for p in found)
+
+
+def test_a_missing_translation_is_reported(project):
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "      en: Online quiz series for World Book Day\n", "")
+    [p] = problems_for(project)
+    assert p.field == "events[2].title.en" and "English" in p.expected_en
+
+
+def test_a_gbk_file_is_reported(project):
+    profile = project / "data/2020/profile.yaml"
+    profile.write_bytes(profile.read_text(encoding="utf-8").replace("²", "2").encode("gbk"))
+    [p] = problems_for(project)
+    assert p.file == "data/2020/profile.yaml" and "UTF-8" in p.expected_zh and p.line == 1
+
+
+def test_a_tab_in_the_indentation_is_reported(project):
+    staff = project / "data/2020/staff.yaml"
+    edit(staff, "  - id: reader_services", "\t- id: reader_services")
+    [p] = problems_for(project)
+    assert "Tab" in p.expected_zh and p.line == line_of(staff, "\t- id: reader_services")
+
+
+def test_an_empty_file_is_reported(project):
+    (project / "data/2020/activities.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    [p] = problems_for(project)
+    assert p.file == "data/2020/activities.yaml" and "不能为空" in p.expected_zh
+
+
+def test_a_yaml_syntax_error_is_reported_with_its_line(project):
+    profile = project / "data/2020/profile.yaml"
+    edit(profile, "terminals: 18", "terminals: [18")
+    [p] = problems_for(project)
+    assert p.file == "data/2020/profile.yaml" and "YAML" in p.expected_zh and p.line >= line_of(profile, "[18")
+
+
+def test_a_missing_file_is_reported(project):
+    (project / "data/2020/statistics.yaml").unlink()
+    [p] = problems_for(project)
+    assert p.file == "data/2020/statistics.yaml" and "不存在" in p.found
+
+
+def test_the_build_stops_with_the_message_and_no_traceback(project, tmp_path):
+    edit(project / "data/2020/finance.yaml", "amount: 105.5", "amount: 105.6")
+    result = build(project, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert "data/2020/finance.yaml:" in output and "budget.total" in output
+    assert not (tmp_path / "site" / "2020" / "finance" / "index.html").exists()
+
+
+def test_markup_in_a_text_field_is_shown_not_executed(project, tmp_path):
+    edit(project / "data/2020/finance.yaml", "name: {zh: 其他经费, en: other funds}",
+         'name: {zh: "<script>alert(1)</script>其他**经费**", en: "<img src=x onerror=alert(1)> [other](http://evil.example)"}')
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    zh = (tmp_path / "site/2020/finance/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in zh and "&lt;script&gt;" in zh
+    assert "<strong>经费</strong>" not in zh
+    en_text = (tmp_path / "site/en/2020/finance/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in en_text and 'href="http://evil.example"' not in en_text
+
+
+def test_check_command_is_fast_and_plain(project):
+    import subprocess, sys, time
+    edit(project / "data/2020/staff.yaml", "headcount: 11", "headcount: 12")
+    result = subprocess.run([sys.executable, "-m", "macros", "check", str(project / "data")],
+                            capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"data/2020/staff\.yaml:\d+", result.stderr)
