@@ -142,6 +142,11 @@ def define_env(env):
         return render.chronicle(report().chronicle.events, lang())
 
     @env.macro
+    def chart(name):
+        """A chart of the named figures with its table alternative (names as for table())."""
+        return table(name)
+
+    @env.macro
     def table(name):
         """A data table: education, roles, employment, titles, budget, expenditure, activities, statistics."""
         r, language = report(), lang()

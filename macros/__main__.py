@@ -1,4 +1,5 @@
-"""Command line: ``python -m macros check [DATA_DIR]`` validates the data only.
+"""Command line of the project's tools: ``python -m macros check [DATA_DIR]``
+validates the data only.
 
 Exit status 0 when the data is sound, 1 with every problem listed otherwise.
 Draft years list their empty fields as a to-do list without failing.
@@ -29,11 +30,17 @@ def check(data_dir: Path) -> int:
     return 0
 
 
+# Sub-commands: name -> function taking the remaining arguments, returning the exit status.
+COMMANDS = {
+    "check": lambda args: check(Path(args[0]) if args else Path("data")),
+}
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("check",):
-        print("用法 / usage: python -m macros check [DATA_DIR]", file=sys.stderr)
+    if not argv or argv[0] not in COMMANDS:
+        print("用法 / usage: python -m macros {" + ",".join(COMMANDS) + "} …", file=sys.stderr)
         return 2
-    return check(Path(argv[1]) if len(argv) > 1 else Path("data"))
+    return COMMANDS[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":
