@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import fmt, render
+from . import fmt, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
 from .strings import t
@@ -97,6 +97,12 @@ def define_env(env):
         return sum(getattr(i, field) for i in items)
 
     @env.macro
+    def change_of(measure):
+        """The change of views, downloads or circulation on the previous year, in %:
+        as the report states it, or computed from last year's data when it states none."""
+        return trends.change_of(site, report().year, measure)
+
+    @env.macro
     def share(part, whole, decimals=0):
         """part ÷ whole as a percentage, rounded to *decimals* places."""
         return fmt.share(part, whole, decimals)
@@ -160,7 +166,8 @@ def define_env(env):
         if name == "activities":
             return render.activities_table(r.activities, language)
         if name == "statistics":
-            return render.statistics_table(r.statistics, r.year - 1, language)
+            changes = {m: trends.change_of(site, r.year, m) for m in trends.MEASURES}
+            return render.statistics_table(r.statistics, changes, language)
         raise ValueError(f"table(): unknown table “{name}”")
 
 

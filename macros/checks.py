@@ -197,6 +197,11 @@ def _statistics(f: Finder, previous: "YearReport | None"):
     if _known(d.new_tb, d.total_tb) and d.new_tb > d.total_tb:
         f.add("statistics", ("digital_resources", "new_tb"), f"不超过数字资源总量 {d.total_tb} TB",
               f"at most the total held, {d.total_tb} TB", f"{d.new_tb} TB")
+    for name in ("views", "downloads", "circulation"):
+        if getattr(st, name).change_percent is None and (previous is None or "statistics" not in previous.topics):
+            f.add("statistics", (name, "change_percent"), "较上年变化率（没有上一年的数据，无法自动计算）",
+                  "the change on the previous year (there is no previous year's data to compute it from)",
+                  "空 / empty", "todo" if f.report.draft else "error")
     if previous is None or "statistics" not in previous.topics:
         return
     for name in ("views", "downloads", "circulation"):

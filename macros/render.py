@@ -76,17 +76,20 @@ def activities_table(activities, lang: str) -> str:
                   [t("total", lang), fmt.number(activities.total, lang)])
 
 
-def statistics_table(stats, previous_year: int, lang: str) -> str:
-    def measure(key, m):
-        return [t(key, lang), fmt.number(m.value, lang), fmt.signed_percent(m.change_percent, lang)]
+def statistics_table(stats, changes: dict, lang: str) -> str:
+    """The year's service statistics; *changes* maps views/downloads/circulation to their change in %."""
+    def measure(key, name):
+        change = changes.get(name)
+        return [t(key, lang), fmt.number(getattr(stats, name).value, lang),
+                fmt.signed_percent(change, lang) if change is not None else ""]
     rows = [
         [t("stat.new_acquisitions", lang), fmt.number(stats.new_acquisitions, lang), ""],
         [t("stat.per_capita_new_acquisitions", lang), fmt.number(stats.per_capita_new_acquisitions, lang), ""],
         [t("stat.digital_total", lang), fmt.number(stats.digital_resources.total_tb, lang), ""],
         [t("stat.digital_new", lang), fmt.number(stats.digital_resources.new_tb, lang), ""],
-        measure("stat.views", stats.views),
-        measure("stat.downloads", stats.downloads),
-        measure("stat.circulation", stats.circulation),
+        measure("stat.views", "views"),
+        measure("stat.downloads", "downloads"),
+        measure("stat.circulation", "circulation"),
     ]
     return _table(t("caption.statistics", lang), [t("indicator", lang), t("value", lang), t("change", lang)],
                   rows, None)

@@ -162,7 +162,8 @@ class Finance(Strict):
 
 class Measure(Strict):
     value: Count = Field(description="本年数值 / this year's value")
-    change_percent: SignedAmount = Field(description="较上年变化，%，下降为负 / change on the previous year, %")
+    # May be left empty when data/<year - 1>/ exists: the change is then computed.
+    change_percent: SignedAmount = Field(default=None, description="较上年变化，%，下降为负；有上一年数据时可留空 / change on the previous year, %; may be empty when the previous year's data exists")
 
 
 class DigitalResources(Strict):
