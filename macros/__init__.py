@@ -6,6 +6,7 @@ render.py and fmt.py.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from . import fmt, render, trends
@@ -35,51 +36,57 @@ def define_env(env):
         return getattr(page.file, "locale", None) or DEFAULT_LANG if page else DEFAULT_LANG
 
     def report():
-        year = year_of(env.page.file.src_uri) if env.page else None
-        return site.years[year or site.published_years(include_drafts=True)[0]]
+        return site.years[env.variables["year"]]
 
     def library_name(language: str) -> str:
         return render.tx(site.library.name, language)
 
-    # ---- filters: one value, formatted for the page's language
+    # ---- filters: one value, formatted for the page's language.
+    # A value a draft year has not filled in yet shows as 【待填写】 / [TODO].
 
-    @env.filter
+    def filter_(fn):
+        @functools.wraps(fn)
+        def filled(value, *args, **kwargs):
+            return t("todo", lang()) if value is None else fn(value, *args, **kwargs)
+        return env.filter(filled)
+
+    @filter_
     def num(value):
         """A count or measure at its published precision: 60173 / 60,173."""
         return fmt.number(value, lang())
 
-    @env.filter
+    @filter_
     def money(amount_wan):
         """An amount in 万元: "168.52 万元" / "CNY 1,685,200"."""
         return fmt.money(amount_wan, lang())
 
-    @env.filter
+    @filter_
     def pct(value):
         """A percentage: 18.16%."""
         return fmt.percent(value, lang())
 
-    @env.filter
+    @filter_
     def change(value, up=None, down=None):
         """A change on the previous year: 较上年提高了 18.16% / up 18.16% on 2019.
         ``up``/``down`` replace the verbs, e.g. change(down="减少")."""
         return fmt.change(value, lang(), report().year - 1, up, down)
 
-    @env.filter
+    @filter_
     def date(value, with_year=None):
         """A date: 1 月 13 日 / 13 January 2020 (a month alone: 5 月 / May 2020)."""
         return fmt.date(value, lang(), with_year)
 
-    @env.filter
+    @filter_
     def month(value):
         """A month number as a name: 4 月 / April."""
         return fmt.month(value, lang())
 
-    @env.filter
+    @filter_
     def at_least(value):
         """A published lower bound: 上千 / over 1,000."""
         return fmt.at_least(value, lang())
 
-    @env.filter
+    @filter_
     def wan(value):
         """A figure in 万 (ten thousands) as a plain number: 16 -> 160000."""
         return fmt.wan(value)
@@ -118,6 +125,11 @@ def define_env(env):
         return t("report_title", lang(), year=year or report().year, library=library_name(lang()))
 
     @env.macro
+    def archive_title():
+        """The title of the whole archive: 安居区图书馆年报."""
+        return t("archive_title", lang(), library=library_name(lang()))
+
+    @env.macro
     def chapter_heading():
         """The chapter's heading, numbered from the navigation order: 第一章 2020 年安居区图书馆……"""
         page = env.page
@@ -126,21 +138,40 @@ def define_env(env):
         return t("chapter_heading", language, number=_number_word(number, language), year=report().year,
                  library=library_name(language), title=page.meta.get("title", page.title))
 
-    @env.macro
-    def contents(year=None):
-        """The 目录: every chapter of a year, numbered and linked, in navigation order."""
-        nav = env.variables["navigation"]
-        year = year or report().year
-        language = lang()
+    def chapter_links(year):
+        """(heading, relative href) of each chapter of *year*, in navigation order."""
+        nav, language = env.variables["navigation"], lang()
         chapters = [p for p in nav.pages if year_of(p.file.src_uri) == year and is_chapter(p.file.src_uri)]
-        lines = []
         for number, p in enumerate(chapters, 1):
             title = front_matter(p.file.abs_src_path).get("title", p.title)
             heading = t("chapter_heading", language, number=_number_word(number, language), year=year,
                         library=library_name(language), title=title)
-            href = get_relative_url(p.url, env.page.url)
-            lines.append(f'<li><a href="{href}">{render.esc(heading)}</a></li>')
-        return '\n\n<ol class="report-contents">' + "".join(lines) + "</ol>\n\n"
+            yield heading, get_relative_url(p.url, env.page.url)
+
+    @env.macro
+    def contents(year=None):
+        """The 目录: every chapter of a year, numbered and linked, in navigation order."""
+        links = "".join(f'<li><a href="{href}">{render.esc(heading)}</a></li>'
+                        for heading, href in chapter_links(year or report().year))
+        return f'\n\n<ol class="report-contents">{links}</ol>\n\n'
+
+    @env.macro
+    def report_list():
+        """Every year shown, newest first: title, figures at a glance and 目录 (for the home page)."""
+        language, blocks = lang(), []
+        nav = env.variables["navigation"]
+        for year in years_in_nav(env):
+            index = next((p for p in nav.pages if p.file.src_uri.startswith(f"{year}/index")), None)
+            title = render.esc(t("report_title", language, year=year, library=library_name(language)))
+            if index is not None:
+                title = f'<a href="{get_relative_url(index.url, env.page.url)}">{title}</a>'
+            links = "".join(f'<li><a href="{href}">{render.esc(heading)}</a></li>'
+                            for heading, href in chapter_links(year))
+            blocks.append(f'<section class="report-year"><h2 id="report-{year}">{title}</h2>'
+                          f"{render.headline_figures(site.years[year], language)}"
+                          f'<p class="report-contents__label">{t("contents", language)}</p>'
+                          f'<ol class="report-contents">{links}</ol></section>')
+        return "\n\n" + "".join(blocks) + "\n\n"
 
     @env.macro
     def chronicle_events():
@@ -172,10 +203,11 @@ def define_env(env):
 
 
 def on_pre_page_macros(env):
-    # Each page sees its own year's data under short names: staff, finance, ...
+    # Each page sees its own year's data under short names: staff, finance, …
+    # Pages outside a year folder (the home page) see the newest year shown.
     page = env.page
     site = env.variables["site_data"]
-    year = year_of(page.file.src_uri) or site.published_years(include_drafts=True)[0]
+    year = year_of(page.file.src_uri) or max(years_in_nav(env), default=None)
     report = site.years.get(year)
     if report is None:
         from mkdocs.exceptions import Abort
@@ -184,6 +216,12 @@ def on_pre_page_macros(env):
     env.variables["lang"] = getattr(page.file, "locale", None) or DEFAULT_LANG
     env.variables["library"] = site.library
     env.variables.update(report.topics)
+
+
+def years_in_nav(env) -> list[int]:
+    """The years this build shows, newest first: draft years only in the preview."""
+    nav = env.variables["navigation"]
+    return sorted({y for p in nav.pages if (y := year_of(p.file.src_uri))}, reverse=True)
 
 
 def _siblings(page):

@@ -32,6 +32,27 @@ def tx(text: Text | None, lang: str) -> str:
     return esc(value)
 
 
+def _filled(format_value):
+    """A formatter that shows the to-do marker for a value a draft has not filled in yet."""
+    def formatted(value, lang, *args):
+        return t("todo", lang) if value is None else format_value(value, lang, *args)
+    return formatted
+
+
+number, money, percent = _filled(fmt.number), _filled(fmt.money), _filled(fmt.percent)
+
+
+def share_of(part, whole, lang: str) -> str:
+    if part is None or not whole:
+        return ""
+    return fmt.percent(fmt.share(part, whole, 1), lang)
+
+
+def _sum(values):
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
+
+
 def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str] | None,
            numeric_from: int = 1, css: str = "") -> str:
     """One HTML table on a single block, so Markdown passes it through untouched."""
@@ -50,43 +71,44 @@ def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str]
 
 def breakdown_table(items, total: int, caption_key: str, lang: str) -> str:
     """Counts of people by category with their share of *total*."""
-    rows = [[tx(i.label, lang), fmt.number(i.count, lang), fmt.percent(fmt.share(i.count, total, 1), lang)]
+    rows = [[tx(i.label, lang), number(i.count, lang), share_of(i.count, total, lang)]
             for i in items]
-    parts = sum(i.count for i in items)
-    foot = [t("total", lang), fmt.number(parts, lang), fmt.percent(fmt.share(parts, total, 1), lang)]
+    parts = _sum(i.count for i in items)
+    foot = [t("total", lang), number(parts, lang), share_of(parts, total, lang)]
     return _table(t(f"caption.{caption_key}", lang), [t("category", lang), t("people", lang), t("share", lang)],
                   rows, foot)
 
 
 def money_table(items, total: Decimal, caption_key: str, lang: str) -> str:
     """Amounts by item with their share of *total*."""
-    rows = [[tx(i.name, lang), fmt.money(i.amount, lang), fmt.percent(fmt.share(i.amount, total, 1), lang)]
+    rows = [[tx(i.name, lang), money(i.amount, lang), share_of(i.amount, total, lang)]
             for i in items]
-    foot = [t("total", lang), fmt.money(total, lang), fmt.percent(Decimal(100), lang)]
+    foot = [t("total", lang), money(total, lang), share_of(total, total, lang)]
     return _table(t(f"caption.{caption_key}", lang), [t("item", lang), t("amount", lang), t("share", lang)],
                   rows, foot)
 
 
 def activities_table(activities, lang: str) -> str:
-    rows = [[tx(k.name, lang), fmt.number(k.count, lang)] for k in activities.by_kind]
-    rest = activities.total - sum(k.count for k in activities.by_kind)
+    rows = [[tx(k.name, lang), number(k.count, lang)] for k in activities.by_kind]
+    counted = _sum(k.count for k in activities.by_kind)
+    rest = None if counted is None or activities.total is None else activities.total - counted
     if rest:
-        rows.append([t("other_kinds", lang), fmt.number(rest, lang)])
+        rows.append([t("other_kinds", lang), number(rest, lang)])
     return _table(t("caption.activities", lang), [t("kind", lang), t("events", lang)], rows,
-                  [t("total", lang), fmt.number(activities.total, lang)])
+                  [t("total", lang), number(activities.total, lang)])
 
 
 def statistics_table(stats, changes: dict, lang: str) -> str:
     """The year's service statistics; *changes* maps views/downloads/circulation to their change in %."""
     def measure(key, name):
         change = changes.get(name)
-        return [t(key, lang), fmt.number(getattr(stats, name).value, lang),
+        return [t(key, lang), number(getattr(stats, name).value, lang),
                 fmt.signed_percent(change, lang) if change is not None else ""]
     rows = [
-        [t("stat.new_acquisitions", lang), fmt.number(stats.new_acquisitions, lang), ""],
-        [t("stat.per_capita_new_acquisitions", lang), fmt.number(stats.per_capita_new_acquisitions, lang), ""],
-        [t("stat.digital_total", lang), fmt.number(stats.digital_resources.total_tb, lang), ""],
-        [t("stat.digital_new", lang), fmt.number(stats.digital_resources.new_tb, lang), ""],
+        [t("stat.new_acquisitions", lang), number(stats.new_acquisitions, lang), ""],
+        [t("stat.per_capita_new_acquisitions", lang), number(stats.per_capita_new_acquisitions, lang), ""],
+        [t("stat.digital_total", lang), number(stats.digital_resources.total_tb, lang), ""],
+        [t("stat.digital_new", lang), number(stats.digital_resources.new_tb, lang), ""],
         measure("stat.views", "views"),
         measure("stat.downloads", "downloads"),
         measure("stat.circulation", "circulation"),
@@ -100,33 +122,49 @@ def listing(items: Iterable, lang: str, unit_zh: str = "人") -> str:
     ``5 with a junior college diploma and 6 with a bachelor's degree or higher``."""
     items = list(items)
     if lang == "zh":
-        return "，".join(f"{tx(i.label, lang)} {fmt.number(i.count, lang)} {unit_zh}" for i in items)
-    parts = [f"{fmt.number(i.count, lang)} {tx(i.label, lang)}" for i in items]
+        return "，".join(f"{tx(i.label, lang)} {number(i.count, lang)} {unit_zh}" for i in items)
+    parts = [f"{number(i.count, lang)} {tx(i.label, lang)}" for i in items]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def event_text(event: Event, lang: str) -> str:
     """An event's account with {date} and its figures filled in."""
     template = tx(event.description, lang)  # braces are entities now; match them as such
-    when = fmt.date_range(event.date, event.end, lang)
+    when = event_date(event, lang)
 
     def fill(match) -> str:
         name = match.group(1)
         if name == "date":
             return when
-        return fmt.number(event.figures[name], lang)
+        return number(event.figures[name], lang)
     return PLACEHOLDER.sub(fill, template.replace("&#123;", "{").replace("&#125;", "}"))
+
+
+def event_date(event: Event, lang: str) -> str:
+    return fmt.date_range(event.date, event.end, lang) if event.date else t("todo", lang)
 
 
 def chronicle(events, lang: str) -> str:
     """The chronicle as a numbered list: title and place, then the account."""
     items = []
     for event in events:
-        iso = str(event.date)
+        iso = str(event.date or "")
         place = f'<span class="chronicle__place">{tx(event.place, lang)}</span>' if event.place else ""
         items.append(
             f'<li class="chronicle__event">'
-            f'<p class="chronicle__head"><time datetime="{iso}">{fmt.date_range(event.date, event.end, lang)}</time>'
+            f'<p class="chronicle__head"><time datetime="{iso}">{event_date(event, lang)}</time>'
             f' <strong class="chronicle__title">{tx(event.title, lang)}</strong> {place}</p>'
             f"<p>{event_text(event, lang)}</p></li>")
     return '\n\n<ol class="chronicle">' + "".join(items) + "</ol>\n\n"
+
+
+def headline_figures(report, lang: str) -> str:
+    """A year's figures at a glance, for the home page."""
+    figures = [
+        ("headline.activities", number(report.activities.total, lang)),
+        ("headline.circulation", number(report.statistics.circulation.value, lang)),
+        ("headline.new_acquisitions", number(report.statistics.new_acquisitions, lang)),
+        ("headline.expenditure", money(report.finance.expenditure.total, lang)),
+    ]
+    items = "".join(f"<li>{t(key, lang, value=f'<strong>{value}</strong>')}</li>" for key, value in figures)
+    return f'<ul class="headline-figures">{items}</ul>'

@@ -5,6 +5,7 @@ One table, both languages. Chapter prose lives in docs/; figures in data/.
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "archive_title": {"zh": "{library}年报", "en": "{library} Annual Reports"},
     "report_title": {"zh": "{year} 年{library}年报", "en": "{library} Annual Report {year}"},
     "chapter_heading": {"zh": "第{number}章 {year} 年{library}{title}", "en": "Chapter {number}: {title}"},
     "chapter_label": {"zh": "第{number}章", "en": "Chapter {number}"},
@@ -39,6 +40,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "stat.views": {"zh": "馆藏数字资源浏览量（次）", "en": "Views of digital resources"},
     "stat.downloads": {"zh": "馆藏数字资源下载量（次）", "en": "Downloads of digital resources"},
     "stat.circulation": {"zh": "流通人次", "en": "Visits (person-times)"},
+    "reports": {"zh": "历年年报", "en": "Annual reports"},
+    "headline.activities": {"zh": "各类活动 {value} 场次", "en": "{value} events"},
+    "headline.circulation": {"zh": "流通 {value} 人次", "en": "{value} visits"},
+    "headline.new_acquisitions": {"zh": "新增馆藏 {value} 册", "en": "{value} volumes added"},
+    "headline.expenditure": {"zh": "经费支出 {value}", "en": "{value} spent"},
+    "todo": {"zh": "【待填写】", "en": "[TODO]"},
     "untranslated": {"zh": "", "en": "This page has not been translated into English yet. The Chinese original is shown below."},
 }
 

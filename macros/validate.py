@@ -91,6 +91,20 @@ def load_site(data_dir: Path | str) -> Site:
     return site
 
 
+def draft_years(data_dir: Path | str) -> set[int]:
+    """Years whose report.yaml says ``draft: true`` (read without full validation)."""
+    drafts = set()
+    for year_dir in Path(data_dir).iterdir():
+        report = year_dir / "report.yaml"
+        if YEAR_DIR.match(year_dir.name) and report.exists():
+            try:
+                if load_document(report).data.get("draft") is True:
+                    drafts.add(int(year_dir.name))
+            except (DataError, AttributeError):
+                pass  # the full validation reports it
+    return drafts
+
+
 def _load_year(year_dir: Path, data_dir: Path, problems: list[Problem]) -> YearReport | None:
     topics: dict[str, BaseModel] = {}
     documents: dict[str, Document] = {}
