@@ -8,12 +8,13 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build check test lock clean
+.PHONY: help serve build check new-year test lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
 	@echo "make build   生成网站到 site/ / build the site into site/"
 	@echo "make check   只检查数据 / validate data/ only"
+	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
 	@echo "make test    运行全部测试 / run every test"
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
@@ -31,6 +32,11 @@ build: $(BIN)/.installed
 
 check: $(BIN)/.installed
 	$(BIN)/python -m macros check
+
+# Start next year's report as a draft: make new-year YEAR=2021
+new-year: $(BIN)/.installed
+	@test -n "$(YEAR)" || { echo "用法 / usage: make new-year YEAR=2021"; exit 2; }
+	$(BIN)/python -m macros new-year $(YEAR)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q tests

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import jinja2
+
 from . import fmt, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
@@ -47,6 +49,8 @@ def define_env(env):
     def filter_(fn):
         @functools.wraps(fn)
         def filled(value, *args, **kwargs):
+            if isinstance(value, jinja2.Undefined):
+                value._fail_with_undefined_error()  # names the misspelt variable or field
             return t("todo", lang()) if value is None else fn(value, *args, **kwargs)
         return env.filter(filled)
 
@@ -200,6 +204,29 @@ def define_env(env):
             changes = {m: trends.change_of(site, r.year, m) for m in trends.MEASURES}
             return render.statistics_table(r.statistics, changes, language)
         raise ValueError(f"table(): unknown table “{name}”")
+
+
+def _register_plain_template_errors():
+    """A mistake in a chapter's macro call is reported with its file and line, not a traceback."""
+    import traceback
+
+    from mkdocs_macros.errors import format_error
+
+    @format_error.register(Exception)
+    def _plain(error, markdown, page):
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename == "<template>" or f.filename.endswith(".md")]
+        where = page.file.src_path
+        if frames:  # the innermost template: an included chapter template if the mistake is there
+            name = where if frames[-1].filename == "<template>" else frames[-1].filename
+            where = f"{name}:{frames[-1].lineno}  第 {frames[-1].lineno} 行 / line {frames[-1].lineno}"
+        return (f"✗ {where}\n"
+                f"    宏或变量出错 / a macro or variable failed: {type(error).__name__}: {error}\n"
+                f"    请检查 {{{{ … }}}} 中的名称是否拼写正确（可用的宏见编辑指南）。\n"
+                f"    Check the names inside {{{{ … }}}} (the editing guide lists the macros).")
+
+
+_register_plain_template_errors()
 
 
 def on_pre_page_macros(env):

@@ -7,6 +7,7 @@ Listed under ``hooks:`` in mkdocs.yml.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,13 +29,13 @@ def on_startup(command, dirty):
 @event_priority(100)  # before the i18n plugin copies the configuration per language
 def on_config(config):
     drafts = draft_years(Path(config.config_file_path).parent / "data")
-    config.extra["preview"] = _command == "serve"
-    if not drafts:
+    # REPORT_PREVIEW=1 makes `mkdocs build` build drafts too, as the preview does (never publish that).
+    preview = _command == "serve" or os.environ.get("REPORT_PREVIEW") == "1"
+    config.extra["preview"] = preview
+    if not drafts or preview:
         return config
-    patterns = [f"/{year}/" for year in drafts]
-    config.draft_docs = pathspec.GitIgnoreSpec.from_lines(patterns)
-    if _command != "serve":
-        config.nav = _without_years(config.nav, drafts)
+    config.draft_docs = pathspec.GitIgnoreSpec.from_lines([f"/{year}/" for year in drafts])
+    config.nav = _without_years(config.nav, drafts)
     return config
 
 
