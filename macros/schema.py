@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -68,14 +68,21 @@ class MonthOnly(str):
         return obj
 
 
-Count = Optional[Annotated[int, BeforeValidator(_count), Field(ge=0)]]
-Amount = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0)]]
-SignedAmount = Optional[Annotated[Decimal, BeforeValidator(_number)]]
-Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100)]]
-Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12)]]
+# The JSON Schema that editors use says what staff may type in YAML: numbers as
+# numbers (YAML has no decimals type), dates as YYYY-MM-DD.
+Count = Optional[Annotated[int, BeforeValidator(_count), Field(ge=0),
+                           WithJsonSchema({"type": "integer", "minimum": 0})]]
+Amount = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0),
+                            WithJsonSchema({"type": "number", "minimum": 0})]]
+SignedAmount = Optional[Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]]
+Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100),
+                             WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]]
+Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12),
+                           WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 12})]]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 PlainText = Optional[Annotated[str, BeforeValidator(_text)]]
-EventDate = Optional[Annotated[Any, BeforeValidator(_event_date)]]
+EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"})]]
 
 
 class Text(Strict):
