@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import fmt, render, trends
+from . import fmt, reference, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
 from .strings import t
@@ -176,6 +176,23 @@ def define_env(env):
                           f'<p class="report-contents__label">{t("contents", language)}</p>'
                           f'<ol class="report-contents">{links}</ol></section>')
         return "\n\n" + "".join(blocks) + "\n\n"
+
+    @env.macro
+    def macro_reference():
+        """The editing guide's list of every macro and filter, from their docstrings."""
+        heads = {"zh": ("写法", "说明"), "en": ("Call", "What it does")}[lang()]
+        filters = [("value | " + sig, doc) for sig, doc in reference.callables(env.filters, filters=True)]
+        return ("\n\n### " + ("宏" if lang() == "zh" else "Macros")
+                + render.reference_table(reference.callables(env.macros), heads)
+                + "\n\n### " + ("过滤器" if lang() == "zh" else "Filters")
+                + render.reference_table(filters, heads))
+
+    @env.macro
+    def field_reference():
+        """The editing guide's list of every data file's fields, from the data schema."""
+        heads = {"zh": ("字段", "类型", "说明"), "en": ("Field", "Kind", "Description")}[lang()]
+        return "".join(f"\n\n### `{name}`" + render.reference_table(reference.fields(model), heads)
+                       for name, model in reference.data_files().items())
 
     @env.macro
     def chronicle_events():

@@ -5,7 +5,6 @@ typed into a YAML field shows as typed and is never executed or interpreted.
 """
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 from typing import Iterable
 
@@ -14,14 +13,15 @@ from .checks import PLACEHOLDER
 from .schema import Event, Text
 from .strings import t
 
-# Characters Markdown or Jinja would act on, written as entities so they show as typed.
-_MARKDOWN_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]{}#|!~^$"}
+# HTML's special characters, and those Markdown or Jinja would act on, as entities:
+# one pass, so that no entity is escaped twice.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
+             **{c: f"&#{ord(c)};" for c in "\\`*_[]{}#|!~^$"}}
 
 
 def esc(text: str) -> str:
     """Escape *text* for HTML and Markdown alike."""
-    out = html.escape(text, quote=True)
-    return "".join(_MARKDOWN_ENTITIES.get(c, c) for c in out)
+    return "".join(_ENTITIES.get(c, c) for c in text)
 
 
 def tx(text: Text | None, lang: str) -> str:
@@ -168,3 +168,13 @@ def headline_figures(report, lang: str) -> str:
     ]
     items = "".join(f"<li>{t(key, lang, value=f'<strong>{value}</strong>')}</li>" for key, value in figures)
     return f'<ul class="headline-figures">{items}</ul>'
+
+
+def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
+    """A plain reference table (the editing guide's macro and field lists); the first column is code."""
+    def row(values):
+        first, *rest = values
+        return f"<tr><td><code>{esc(first)}</code></td>" + "".join(f"<td>{esc(v)}</td>" for v in rest) + "</tr>"
+    cells = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join(row(r) for r in rows)
+    return f'\n\n<table class="reference-table"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>\n\n'
