@@ -26,6 +26,8 @@ def define_env(env):
     from mkdocs.exceptions import Abort
     from mkdocs.utils import get_relative_url
 
+    if env.conf["extra"].get("preview"):
+        _reload_code()  # `mkdocs serve` keeps this process: pick up edits to macros/*.py
     root = Path(env.conf["config_file_path"]).parent
     try:
         site = load_site(root / "data")
@@ -221,6 +223,23 @@ def define_env(env):
             changes = {m: trends.change_of(site, r.year, m) for m in trends.MEASURES}
             return render.statistics_table(r.statistics, changes, language)
         raise ValueError(f"table(): unknown table “{name}”")
+
+
+def _reload_code():
+    import importlib
+    import sys
+    # Dependency order: each module is reloaded after the modules it imports from.
+    for name in ("problems", "load", "schema", "checks", "validate", "fmt", "strings", "render",
+                 "trends", "pages", "reference"):
+        module = sys.modules.get(f"{__name__}.{name}")
+        if module is not None:
+            importlib.reload(module)
+    modules = {n: sys.modules[f"{__name__}.{n}"] for n in ("fmt", "render", "trends", "reference", "pages",
+                                                           "problems", "strings", "validate")}
+    globals().update({n: modules[n] for n in ("fmt", "render", "trends", "reference")})
+    for module, names in (("pages", ("chapter_number", "front_matter", "is_chapter", "year_of")),
+                          ("problems", ("DataError",)), ("strings", ("t",)), ("validate", ("load_site",))):
+        globals().update({n: getattr(modules[module], n) for n in names})
 
 
 def _register_plain_template_errors():
