@@ -9,7 +9,7 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from .schema import TOPICS, Library, Text
+from .schema import TOPICS, Library, Text, model_inside
 
 
 def callables(functions: dict[str, Callable], module: str = "macros",
@@ -48,14 +48,7 @@ def data_files() -> dict[str, type[BaseModel]]:
 
 
 def _inner(annotation) -> tuple[type[BaseModel] | None, bool]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    is_list = typing.get_origin(annotation) is list
-    for arg in typing.get_args(annotation):
-        found, _ = _inner(arg)
-        if found is not None:
-            return found, is_list
-    return None, False
+    return model_inside(annotation), typing.get_origin(annotation) is list
 
 
 def _kind(annotation) -> str:

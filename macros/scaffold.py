@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel
 
 from .pages import year_of
-from .schema import TOPICS, Chronicle, Text
+from .schema import TOPICS, Chronicle, Text, model_inside
 from .validate import YEAR_DIR, load_site
 
 ARCHETYPES = Path("docs/templates/new-year")
@@ -86,7 +86,7 @@ def _blank(model: BaseModel) -> dict:
 def _blank_model_dict(model: type[BaseModel]) -> dict:
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        inner = _model_in(info.annotation)
+        inner = model_inside(info.annotation)
         if inner is Text:
             out[name] = {"zh": None, "en": None}
         elif inner is not None:
@@ -96,16 +96,6 @@ def _blank_model_dict(model: type[BaseModel]) -> dict:
         else:
             out[name] = None
     return out
-
-
-def _model_in(annotation) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _scalar(value: Any) -> str:
@@ -123,7 +113,7 @@ def emit(values: Any, model: type[BaseModel] | None, indent: int = 0) -> str:
     for key, value in values.items():
         info = model.model_fields.get(key) if model is not None else None
         comment = f"  # {info.description}" if info is not None and info.description and model is not Text else ""
-        inner = _model_in(info.annotation) if info is not None else None
+        inner = model_inside(info.annotation) if info is not None else None
         if isinstance(value, dict) and value:
             lines.append(f"{pad}{key}:{comment}")
             lines.append(emit(value, inner, indent + 2).rstrip("\n"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
@@ -216,6 +217,17 @@ class Event(Strict):
 
 class Chronicle(Strict):
     events: list[Event] = Field(description="大事记条目 / events")
+
+
+def model_inside(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, through Optional[...] and list[...]: list[MoneyItem] -> MoneyItem."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = model_inside(arg)
+        if found is not None:
+            return found
+    return None
 
 
 TOPICS: dict[str, type[Strict]] = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import checks
 from .load import Document, dotted, load_document
 from .problems import DataError, Problem
-from .schema import TOPICS, Library
+from .schema import TOPICS, Library, model_inside
 
 YEAR_DIR = re.compile(r"^\d{4}$")
 
@@ -240,17 +239,7 @@ def allowed_fields(model: Any, loc: tuple) -> list[str]:
         info = model.model_fields.get(part)
         if info is None:
             return []
-        model = _inner_model(info.annotation)
+        model = model_inside(info.annotation)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
