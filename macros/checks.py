@@ -21,7 +21,9 @@ from .schema import MonthOnly, Text
 if TYPE_CHECKING:
     from .validate import Site, YearReport
 
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# {name} or {name:ordinal} in an event's description.
+PLACEHOLDER = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
+PLACEHOLDER_FORMATS = {"ordinal"}
 LANGS = ("zh", "en")
 
 
@@ -244,6 +246,10 @@ def _chronicle(f: Finder):
             for m in PLACEHOLDER.finditer(text):
                 name = m.group(1)
                 used.add(name)
+                spec = m.group(2)
+                if spec is not None and spec not in PLACEHOLDER_FORMATS:
+                    f.add("chronicle", ("events", i, "description", lang),
+                          "{名称} 或 {名称:ordinal}", "{name} or {name:ordinal}", m.group(0))
                 if name != "date" and name not in e.figures:
                     f.add("chronicle", ("events", i, "description", lang),
                           "{date} 或 figures 中已有的名称：" + "、".join(e.figures) ,

@@ -143,6 +143,15 @@ def at_least(value: int, lang: str) -> str:
     return f"over {number(value, 'en')}"
 
 
+def ordinal(value: Number, lang: str) -> str:
+    """25 -> "25th" in English (21st, 22nd, 23rd, 11th …); Chinese writes the number (第 25 个)."""
+    n = int(value)
+    if lang == "zh":
+        return number(n, lang)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{number(n, lang)}{suffix}"
+
+
 _DIGITS = "零一二三四五六七八九"
 
 

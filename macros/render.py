@@ -32,6 +32,11 @@ def tx(text: Text | None, lang: str) -> str:
     return esc(value)
 
 
+def heading_case(text: str, lang: str) -> str:
+    """A data label that reads mid-sentence ("staff costs") as a table heading ("Staff costs")."""
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
 def _filled(format_value):
     """A formatter that shows the to-do marker for a value a draft has not filled in yet."""
     def formatted(value, lang, *args):
@@ -71,7 +76,7 @@ def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str]
 
 def breakdown_table(items, total: int, caption_key: str, lang: str) -> str:
     """Counts of people by category with their share of *total*."""
-    rows = [[tx(i.label, lang), number(i.count, lang), share_of(i.count, total, lang)]
+    rows = [[heading_case(tx(i.label, lang), lang), number(i.count, lang), share_of(i.count, total, lang)]
             for i in items]
     parts = _sum(i.count for i in items)
     foot = [t("total", lang), number(parts, lang), share_of(parts, total, lang)]
@@ -81,7 +86,7 @@ def breakdown_table(items, total: int, caption_key: str, lang: str) -> str:
 
 def money_table(items, total: Decimal, caption_key: str, lang: str) -> str:
     """Amounts by item with their share of *total*."""
-    rows = [[tx(i.name, lang), money(i.amount, lang), share_of(i.amount, total, lang)]
+    rows = [[heading_case(tx(i.name, lang), lang), money(i.amount, lang), share_of(i.amount, total, lang)]
             for i in items]
     foot = [t("total", lang), money(total, lang), share_of(total, total, lang)]
     return _table(t(f"caption.{caption_key}", lang), [t("item", lang), t("amount", lang), t("share", lang)],
@@ -89,7 +94,7 @@ def money_table(items, total: Decimal, caption_key: str, lang: str) -> str:
 
 
 def activities_table(activities, lang: str) -> str:
-    rows = [[tx(k.name, lang), number(k.count, lang)] for k in activities.by_kind]
+    rows = [[heading_case(tx(k.name, lang), lang), number(k.count, lang)] for k in activities.by_kind]
     counted = _sum(k.count for k in activities.by_kind)
     rest = None if counted is None or activities.total is None else activities.total - counted
     if rest:
@@ -133,9 +138,11 @@ def event_text(event: Event, lang: str) -> str:
     when = event_date(event, lang)
 
     def fill(match) -> str:
-        name = match.group(1)
+        name, spec = match.group(1), match.group(2)
         if name == "date":
             return when
+        if spec == "ordinal":
+            return fmt.ordinal(event.figures[name], lang)
         return number(event.figures[name], lang)
     return PLACEHOLDER.sub(fill, template.replace("&#123;", "{").replace("&#125;", "}"))
 

@@ -98,3 +98,10 @@ def test_at_least():
 
 def test_space_between_chinese_and_numerals():
     assert fmt.space_cjk("共开展45场次") == "共开展 45 场次"
+
+
+@pytest.mark.parametrize("n, en", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
+                                   (13, "13th"), (21, "21st"), (22, "22nd"), (25, "25th"), (101, "101st"), (111, "111th")])
+def test_english_ordinals(n, en):
+    assert fmt.ordinal(n, "en") == en
+    assert fmt.ordinal(n, "zh") == str(n)
