@@ -53,7 +53,10 @@ def define_env(env):
         def filled(value, *args, **kwargs):
             if isinstance(value, jinja2.Undefined):
                 value._fail_with_undefined_error()  # names the misspelt variable or field
-            return t("todo", lang()) if value is None else fn(value, *args, **kwargs)
+            todo = t("todo", lang())
+            if value is None or value == todo:  # chained filters pass the marker on
+                return todo
+            return fn(value, *args, **kwargs)
         return env.filter(filled)
 
     @filter_
