@@ -280,6 +280,10 @@ def on_pre_page_macros(env):
         raise Abort(f"{page.file.src_path}: 没有 data/{year}/ 文件夹 / there is no data/{year}/ folder")
     env.variables["year"] = year
     env.variables["lang"] = getattr(page.file, "locale", None) or DEFAULT_LANG
+    edition = env.conf["theme"].get("language") or DEFAULT_LANG
+    if env.variables["lang"] != edition:  # no translation yet: the original, with a notice
+        env.markdown = (f'!!! note "{t("untranslated_title", edition)}"\n\n    {t("untranslated", edition)}\n\n'
+                        f'<div lang="{render.LANG_TAGS[env.variables["lang"]]}" markdown>\n\n{env.markdown}\n\n</div>\n')
     env.variables["library"] = site.library
     env.variables.update(report.topics)
 

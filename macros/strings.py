@@ -46,7 +46,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "headline.new_acquisitions": {"zh": "新增馆藏 {value} 册", "en": "{value} volumes added"},
     "headline.expenditure": {"zh": "经费支出 {value}", "en": "{value} spent"},
     "todo": {"zh": "【待填写】", "en": "[TODO]"},
-    "untranslated": {"zh": "", "en": "This page has not been translated into English yet. The Chinese original is shown below."},
+    "untranslated_title": {"zh": "尚未翻译", "en": "Not translated yet"},
+    "untranslated": {"zh": "本页尚无中文版本，以下为原文。",
+                     "en": "This page has not been translated into English yet. The Chinese original is shown below."},
 }
 
 
