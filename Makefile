@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build check new-year test lock clean
+.PHONY: help serve build check new-year i18n-status test lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make check   只检查数据 / validate data/ only"
 	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
 	@echo "make test    运行全部测试 / run every test"
+	@echo "make i18n-status   英文版还缺什么 / what the English edition lacks"
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt
@@ -38,7 +39,12 @@ new-year: $(BIN)/.installed
 	@test -n "$(YEAR)" || { echo "用法 / usage: make new-year YEAR=2021"; exit 2; }
 	$(BIN)/python -m macros new-year $(YEAR)
 
+# What the English edition still lacks; fails when anything does.
+i18n-status: $(BIN)/.installed
+	$(BIN)/python -m macros i18n-status
+
 test: $(BIN)/.installed
+	$(BIN)/python -m macros i18n-status
 	$(BIN)/python -m pytest -q tests
 
 # Re-pin every dependency after editing requirements.in.

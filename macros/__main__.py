@@ -33,6 +33,7 @@ def check(data_dir: Path) -> int:
 # Sub-commands: name -> function taking the remaining arguments, returning the exit status.
 COMMANDS = {
     "check": lambda args: check(Path(args[0]) if args else Path("data")),
+    "i18n-status": lambda args: __import__("macros.i18n_status", fromlist=["main"]).main(args),
     "schema": lambda args: __import__("macros.jsonschema_export", fromlist=["main"]).main(args),
     "new-year": lambda args: __import__("macros.scaffold", fromlist=["main"]).main(args),
 }
