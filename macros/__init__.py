@@ -7,11 +7,12 @@ render.py and fmt.py.
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import jinja2
 
-from . import fmt, reference, render, trends
+from . import charts, fmt, opendata, reference, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
 from .strings import t
@@ -204,28 +205,70 @@ def define_env(env):
         """The year's chronicle (大事记), every event from data/<year>/chronicle.yaml."""
         return render.chronicle(report().chronicle.events, lang())
 
+    def download_href(name):
+        """The address of the CSV file behind table or chart *name*, from this page."""
+        return get_relative_url(f"downloads/{report().year}/{opendata.FILE_OF[name]}.csv", env.page.url)
+
     @env.macro
     def chart(name):
-        """A chart of the named figures with its table alternative (names as for table())."""
-        return table(name)
+        """A chart drawn from data, with its table alternative and CSV download:
+        activities, education, roles, employment, titles, budget, expenditure, statistics."""
+        r, language = report(), lang()
+        svgs = []
+        if os.environ.get("REPORT_CHARTS", "1") != "0":  # REPORT_CHARTS=0: tables only (for make bench)
+            svgs = [charts.to_svg(spec, f"{name}-{i}", title, root / ".cache" / "charts")
+                    for i, (spec, title) in enumerate(charts.specs(name, r, site, language))]
+        return render.chart_figure(name, svgs, table(name), language)
 
     @env.macro
     def table(name):
-        """A data table: education, roles, employment, titles, budget, expenditure, activities, statistics."""
-        r, language = report(), lang()
+        """A data table linked to its CSV file: education, roles, employment, titles, budget,
+        expenditure, activities, statistics."""
+        r, language, href = report(), lang(), download_href(name)
         if name in ("education", "roles", "employment"):
-            return render.breakdown_table(getattr(r.staff, name), r.staff.headcount, name, language)
+            return render.breakdown_table(getattr(r.staff, name), r.staff.headcount, name, language, href)
         if name == "titles":
-            return render.breakdown_table(r.staff.titles, r.staff.professional_posts, name, language)
+            return render.breakdown_table(r.staff.titles, r.staff.professional_posts, name, language, href)
         if name in ("budget", "expenditure"):
             part = getattr(r.finance, name)
-            return render.money_table(part.items, part.total, name, language)
+            return render.money_table(part.items, part.total, name, language, href)
         if name == "activities":
-            return render.activities_table(r.activities, language)
+            return render.activities_table(r.activities, language, href)
         if name == "statistics":
             changes = {m: trends.change_of(site, r.year, m) for m in trends.MEASURES}
-            return render.statistics_table(r.statistics, changes, language)
+            return render.statistics_table(r.statistics, changes, language, href)
         raise ValueError(f"table(): unknown table “{name}”")
+
+    @env.macro
+    def downloads():
+        """The open-data files of every year shown, for the 数据下载 / Data page."""
+        language = lang()
+        library = {"zh": site.library.name.zh, "en": site.library.name.en}
+        blocks = []
+        for year in years_in_nav(env):
+            files = opendata.files(site.years[year], site, library)
+            rows = []
+            for table_ in opendata.tables(site.years[year], site):
+                links = " · ".join(
+                    f'<a href="{get_relative_url(f"downloads/{year}/{table_.name}.{ext}", env.page.url)}" download>'
+                    f'{ext.upper()}</a> ({fmt.number(len(files[f"{table_.name}.{ext}"]), language)} B)'
+                    for ext in ("csv", "json"))
+                rows.append((table_.name + ".csv", table_.title[language], links))
+            package = get_relative_url(f"downloads/{year}/datapackage.json", env.page.url)
+            blocks.append(f'\n\n## {t("report_title", language, year=year, library=library_name(language))}\n\n'
+                          + render.downloads_table(rows, language)
+                          + f'\n\n<p><a href="{package}" download>datapackage.json</a> — {t("download.package", language)}</p>\n\n')
+        return "".join(blocks)
+
+
+def on_post_build(env):
+    # The open data is written once, by the build of the default language, at the site root.
+    if (env.conf["theme"].get("language") or DEFAULT_LANG) != DEFAULT_LANG:
+        return
+    site = env.variables["site_data"]
+    library = {"zh": site.library.name.zh, "en": site.library.name.en}
+    for year in years_in_nav(env):
+        opendata.write(Path(env.conf["site_dir"]), site.years[year], site, library)
 
 
 def _reload_code():
@@ -233,13 +276,13 @@ def _reload_code():
     import sys
     # Dependency order: each module is reloaded after the modules it imports from.
     for name in ("problems", "load", "schema", "checks", "validate", "fmt", "strings", "render",
-                 "trends", "pages", "reference"):
+                 "trends", "pages", "reference", "charts", "opendata"):
         module = sys.modules.get(f"{__name__}.{name}")
         if module is not None:
             importlib.reload(module)
     modules = {n: sys.modules[f"{__name__}.{n}"] for n in ("fmt", "render", "trends", "reference", "pages",
-                                                           "problems", "strings", "validate")}
-    globals().update({n: modules[n] for n in ("fmt", "render", "trends", "reference")})
+                                                           "problems", "strings", "validate", "charts", "opendata")}
+    globals().update({n: modules[n] for n in ("fmt", "render", "trends", "reference", "charts", "opendata")})
     for module, names in (("pages", ("chapter_number", "front_matter", "is_chapter", "year_of")),
                           ("problems", ("DataError",)), ("strings", ("t",)), ("validate", ("load_site",))):
         globals().update({n: getattr(modules[module], n) for n in names})

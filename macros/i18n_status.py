@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from .load import dotted, load_document
@@ -19,15 +18,18 @@ from .problems import DataError
 SOURCE_LANG, TARGET_LANG = "zh", "en"
 
 
+NOW = float("inf")  # an uncommitted change: newer than any commit, and equal to another uncommitted one
+
+
 def last_change(path: Path, root: Path) -> float:
-    """When *path* last changed: now if it has uncommitted changes, else its last commit."""
+    """When *path* last changed: NOW if it has uncommitted changes, else its last commit."""
     rel = path.relative_to(root).as_posix()
     def git(*args):
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()
     if git("status", "--porcelain", "--", rel):
-        return time.time()
+        return NOW
     stamp = git("log", "-1", "--format=%ct", "--", rel)
-    return float(stamp) if stamp else time.time()
+    return float(stamp) if stamp else NOW
 
 
 def page_gaps(root: Path) -> list[str]:

@@ -5,6 +5,8 @@ typed into a YAML field shows as typed and is never executed or interpreted.
 """
 from __future__ import annotations
 
+import html
+
 from decimal import Decimal
 from typing import Iterable
 
@@ -62,8 +64,11 @@ def _sum(values):
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str] | None,
-           numeric_from: int = 1, css: str = "") -> str:
-    """One HTML table on a single block, so Markdown passes it through untouched."""
+           numeric_from: int = 1, css: str = "", download: str | None = None, lang: str = "zh") -> str:
+    """One HTML table on a single block, so Markdown passes it through untouched.
+    *download* is the address of the table's CSV file, linked from the caption."""
+    if download:
+        caption += f' <a class="report-table__download" href="{html.escape(download)}" download>{t("download.csv", lang)}</a>'
     def cells(values, tag):
         num = ' class="num"'
         return "".join(f"<{tag}{num if i >= numeric_from else ''}>{v}</{tag}>" for i, v in enumerate(values))
@@ -77,36 +82,36 @@ def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str]
     return "\n\n" + "".join(parts) + "\n\n"
 
 
-def breakdown_table(items, total: int, caption_key: str, lang: str) -> str:
+def breakdown_table(items, total: int, caption_key: str, lang: str, download: str | None = None) -> str:
     """Counts of people by category with their share of *total*."""
     rows = [[heading_case(tx(i.label, lang), lang), number(i.count, lang), share_of(i.count, total, lang)]
             for i in items]
     parts = _sum(i.count for i in items)
     foot = [t("total", lang), number(parts, lang), share_of(parts, total, lang)]
     return _table(t(f"caption.{caption_key}", lang), [t("category", lang), t("people", lang), t("share", lang)],
-                  rows, foot)
+                  rows, foot, download=download, lang=lang)
 
 
-def money_table(items, total: Decimal, caption_key: str, lang: str) -> str:
+def money_table(items, total: Decimal, caption_key: str, lang: str, download: str | None = None) -> str:
     """Amounts by item with their share of *total*."""
     rows = [[heading_case(tx(i.name, lang), lang), money(i.amount, lang), share_of(i.amount, total, lang)]
             for i in items]
     foot = [t("total", lang), money(total, lang), share_of(total, total, lang)]
     return _table(t(f"caption.{caption_key}", lang), [t("item", lang), t("amount", lang), t("share", lang)],
-                  rows, foot)
+                  rows, foot, download=download, lang=lang)
 
 
-def activities_table(activities, lang: str) -> str:
+def activities_table(activities, lang: str, download: str | None = None) -> str:
     rows = [[heading_case(tx(k.name, lang), lang), number(k.count, lang)] for k in activities.by_kind]
     counted = _sum(k.count for k in activities.by_kind)
     rest = None if counted is None or activities.total is None else activities.total - counted
     if rest:
         rows.append([t("other_kinds", lang), number(rest, lang)])
     return _table(t("caption.activities", lang), [t("kind", lang), t("events", lang)], rows,
-                  [t("total", lang), number(activities.total, lang)])
+                  [t("total", lang), number(activities.total, lang)], download=download, lang=lang)
 
 
-def statistics_table(stats, changes: dict, lang: str) -> str:
+def statistics_table(stats, changes: dict, lang: str, download: str | None = None) -> str:
     """The year's service statistics; *changes* maps views/downloads/circulation to their change in %."""
     def measure(key, name):
         change = changes.get(name)
@@ -122,7 +127,7 @@ def statistics_table(stats, changes: dict, lang: str) -> str:
         measure("stat.circulation", "circulation"),
     ]
     return _table(t("caption.statistics", lang), [t("indicator", lang), t("value", lang), t("change", lang)],
-                  rows, None)
+                  rows, None, download=download, lang=lang)
 
 
 def listing(items: Iterable, lang: str, unit_zh: str = "人") -> str:
@@ -148,6 +153,11 @@ def event_text(event: Event, lang: str) -> str:
             return fmt.ordinal(event.figures[name], lang)
         return number(event.figures[name], lang)
     return PLACEHOLDER.sub(fill, template.replace("&#123;", "{").replace("&#125;", "}"))
+
+
+def plain_event_text(event: Event, lang: str) -> str:
+    """An event's account as plain text (for downloads): placeholders filled, nothing escaped."""
+    return html.unescape(event_text(event, lang))
 
 
 def event_date(event: Event, lang: str) -> str:
@@ -188,3 +198,17 @@ def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
     cells = "".join(f"<th>{h}</th>" for h in head)
     body = "".join(row(r) for r in rows)
     return f'\n\n<table class="reference-table"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>\n\n'
+
+
+def chart_figure(name: str, svgs: list[str], table_html: str, lang: str) -> str:
+    """A chart (or its charts) with its table alternative folded beneath it."""
+    return (f'\n\n<figure class="report-chart" id="figure-{name}">{"".join(svgs)}'
+            f'<details class="report-chart__table"><summary>{t("chart.table", lang)}</summary>'
+            f'{table_html.strip()}</details></figure>\n\n')
+
+
+def downloads_table(rows: list[tuple[str, str, str]], lang: str) -> str:
+    """The data page's list of files: name, what it holds, links (already HTML)."""
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("file", "content", "formats"))
+    body = "".join(f"<tr><td><code>{esc(a)}</code></td><td>{esc(b)}</td><td>{c}</td></tr>" for a, b, c in rows)
+    return f'\n\n<table class="report-table downloads"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n\n'

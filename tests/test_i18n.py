@@ -17,7 +17,7 @@ from macros.validate import load_site
 
 DATA = load_site(ROOT / "data").years[2020]
 CHAPTERS = ["2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/"]
-PAGES = ["", "2020/", *CHAPTERS]
+PAGES = ["", "2020/", *CHAPTERS, "data/"]
 # Proper names the English pages keep in Chinese, in brackets after their translation.
 PROPER_NAMES = ["悦读·阅美", "社保卡+城市读者", "文化安居", "诵在安居·读与你听", "悦读吧·安居", "系好人生第一粒扣子"]
 
