@@ -8,7 +8,7 @@ SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build check new-year i18n-status test lock clean
+.PHONY: help serve build check new-year i18n-status test bench lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
 	@echo "make test    运行全部测试 / run every test"
 	@echo "make i18n-status   英文版还缺什么 / what the English edition lacks"
+	@echo "make bench   性能数据 / speed and size figures"
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt
@@ -46,6 +47,10 @@ i18n-status: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m macros i18n-status
 	$(BIN)/python -m pytest -q tests
+
+# Speed and size figures, printed (not asserted): make bench, or make bench ONLY="charts"
+bench: $(BIN)/.installed
+	$(BIN)/python tests/benchmark.py $(ONLY)
 
 # Re-pin every dependency after editing requirements.in.
 lock: $(BIN)/.installed
