@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, fmt, opendata, reference, render, trends
+from . import charts, fmt, opendata, pdf, reference, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
 from .strings import t
@@ -324,6 +324,11 @@ def on_pre_page_macros(env):
     env.variables["year"] = year
     env.variables["lang"] = getattr(page.file, "locale", None) or DEFAULT_LANG
     edition = env.conf["theme"].get("language") or DEFAULT_LANG
+    if year_of(page.file.src_uri):  # every page of a year's report offers its PDF
+        from mkdocs.utils import get_relative_url
+        href = get_relative_url(f"downloads/{year}/{pdf.file_name(year, edition)}", page.url)
+        env.markdown = (f'<p class="report-pdf"><a href="{href}" download>{t("download.pdf", edition)}</a></p>\n\n'
+                        + env.markdown)
     if env.variables["lang"] != edition:  # no translation yet: the original, with a notice
         env.markdown = (f'!!! note "{t("untranslated_title", edition)}"\n\n    {t("untranslated", edition)}\n\n'
                         f'<div lang="{render.LANG_TAGS[env.variables["lang"]]}" markdown>\n\n{env.markdown}\n\n</div>\n')
