@@ -254,8 +254,12 @@ def define_env(env):
                     f'{ext.upper()}</a> ({fmt.number(len(files[f"{table_.name}.{ext}"]), language)} B)'
                     for ext in ("csv", "json"))
                 rows.append((table_.name + ".csv", table_.title[language], links))
+            editions = " · ".join(
+                f'<a href="{get_relative_url(f"downloads/{year}/{pdf.file_name(year, code)}", env.page.url)}" download>'
+                f'{t("edition." + code, language)}</a>' for code in ("zh", "en"))
             package = get_relative_url(f"downloads/{year}/datapackage.json", env.page.url)
             blocks.append(f'\n\n## {t("report_title", language, year=year, library=library_name(language))}\n\n'
+                          + f'<p>{t("download.pdf_editions", language)}: {editions}</p>\n\n'
                           + render.downloads_table(rows, language)
                           + f'\n\n<p><a href="{package}" download>datapackage.json</a> — {t("download.package", language)}</p>\n\n')
         return "".join(blocks)

@@ -40,6 +40,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.package": {"zh": "说明每个表格各字段（中英文）的数据包描述文件（Frictionless Data Package）",
                          "en": "describes every table's fields in Chinese and English (Frictionless Data Package)"},
     "download.pdf": {"zh": "下载 PDF", "en": "Download PDF"},
+    "download.pdf_editions": {"zh": "年报 PDF", "en": "The report as PDF"},
+    "edition.zh": {"zh": "中文版", "en": "Chinese"},
+    "edition.en": {"zh": "英文版", "en": "English"},
     "download.csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "caption.statistics": {"zh": "业务数据统计", "en": "Service statistics"},
     # statistics indicators

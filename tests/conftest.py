@@ -29,8 +29,10 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, *extra: str, pdf: bool = False) -> subprocess.CompletedProcess:
+    """The real `mkdocs build --strict`. The PDF step is left out unless a test is about it."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.setdefault("REPORT_PDF", "1" if pdf else "0")
     return subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site), *extra],
                           cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
@@ -48,7 +50,7 @@ def page_text(site: Path, path: str) -> str:
 def site(tmp_path_factory) -> Path:
     """The real project, built once with --strict."""
     out = tmp_path_factory.mktemp("site")
-    result = build(ROOT, out)
+    result = build(ROOT, out, pdf=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

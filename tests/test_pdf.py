@@ -83,7 +83,7 @@ def test_without_a_cjk_font_the_build_says_what_to_install(project, tmp_path, mo
     empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
                      f"<dir>{tmp_path / 'nofonts'}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
     monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
-    result = build(project, tmp_path / "site")
+    result = build(project, tmp_path / "site", pdf=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
     assert "fonts-noto-cjk" in output
