@@ -55,6 +55,24 @@ def charts():
     row("charts add (empty cache / cached)", f"{cold - without:+.2f} / {warm - without:+.2f} s")
 
 
+@section
+def pdf():
+    """Time to make each PDF (issue 5: within 20 s each)."""
+    sys.path.insert(0, str(ROOT))
+    from macros import pdf as pdf_module
+    site = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+    without = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "0"}, site=site))
+    with_pdf = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "1"}, site=site))
+    row("mkdocs build without PDF (median of 3)", f"{without:.2f} s")
+    row("mkdocs build with both PDFs (median of 3)", f"{with_pdf:.2f} s")
+    row("per PDF (the difference, halved)", f"{(with_pdf - without) / 2:.2f} s")
+    for lang in ("zh", "en"):
+        path = site / "downloads" / "2020" / pdf_module.file_name(2020, lang)
+        pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        count = next((l.split()[-1] for l in pages.splitlines() if l.startswith("Pages:")), "?")
+        row(f"{path.name}", f"{path.stat().st_size / 1024:.0f} KB, {count} pp")
+
+
 def main(names: list[str]) -> int:
     chosen = names or list(SECTIONS)
     unknown = [n for n in chosen if n not in SECTIONS]
