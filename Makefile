@@ -6,9 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SITE   ?= site
 export NO_MKDOCS_2_WARNING := 1
+# Every date the build writes (sitemap, PDF metadata) is the last commit's: two builds of
+# one commit are byte-identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build check new-year i18n-status test bench lock clean
+.PHONY: help serve build check new-year i18n-status test bench publish rollback lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
@@ -18,6 +21,8 @@ help:
 	@echo "make test    运行全部测试 / run every test"
 	@echo "make i18n-status   英文版还缺什么 / what the English edition lacks"
 	@echo "make bench   性能数据 / speed and size figures"
+	@echo "make publish DEST=…   检查、构建并原子发布 / check, build and publish atomically"
+	@echo "make rollback DEST=…  回退到上一版本 / return to the previous release"
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt
@@ -47,6 +52,17 @@ i18n-status: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m macros i18n-status
 	$(BIN)/python -m pytest -q tests
+
+# Publish atomically to a web root (a folder, or user@host:/path): make publish DEST=/srv/annual-report
+# Only a site that passed every test and built cleanly is published; drafts never are.
+publish: test build
+	@test -n "$(DEST)" || { echo "用法 / usage: make publish DEST=/srv/annual-report"; exit 2; }
+	$(BIN)/python -m macros publish --site $(SITE) --dest $(DEST)
+
+# Point the web root back at the release before the current one.
+rollback: $(BIN)/.installed
+	@test -n "$(DEST)" || { echo "用法 / usage: make rollback DEST=/srv/annual-report"; exit 2; }
+	$(BIN)/python -m macros rollback --dest $(DEST)
 
 # Speed and size figures, printed (not asserted): make bench, or make bench ONLY="charts"
 bench: $(BIN)/.installed

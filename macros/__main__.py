@@ -34,6 +34,9 @@ def check(data_dir: Path) -> int:
 COMMANDS = {
     "check": lambda args: check(Path(args[0]) if args else Path("data")),
     "i18n-status": lambda args: __import__("macros.i18n_status", fromlist=["main"]).main(args),
+    "publish": lambda args: __import__("macros.publish", fromlist=["main"]).main(args),
+    "rollback": lambda args: __import__("macros.publish", fromlist=["main"]).main(args, rollback=True),
+    "linkcheck": lambda args: __import__("macros.linkcheck", fromlist=["main"]).main(args),
     "schema": lambda args: __import__("macros.jsonschema_export", fromlist=["main"]).main(args),
     "new-year": lambda args: __import__("macros.scaffold", fromlist=["main"]).main(args),
 }

@@ -1,0 +1,23 @@
+"""No broken internal link or anchor anywhere in the built site."""
+import shutil
+
+from macros.linkcheck import broken_links
+
+
+def test_the_built_site_has_no_broken_link_or_anchor(site):
+    assert broken_links(site) == []
+    assert len(list(site.rglob("*.html"))) >= 18  # both languages walked
+
+
+def test_the_link_check_catches_a_broken_link_and_anchor(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "2020/finance/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</article>", '<a href="../missing/">x</a><a href="../plan/#no-such-heading">y</a></article>'),
+        encoding="utf-8")
+    (copy / "downloads/2020/budget.csv").unlink()
+    found = broken_links(copy)
+    assert any("../missing/" in b for b in found)
+    assert any("#no-such-heading" in b and "no #no-such-heading" in b for b in found)
+    assert any("budget.csv" in b for b in found)
