@@ -1,0 +1,126 @@
+"""The report in a real browser, on a desktop and on a 360 px phone: every chapter
+reached from the 目录, the language switch, Chinese and English search, the
+charts and their tables, the downloads; no console error and no request to any
+host but 127.0.0.1."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser import DESKTOP, PHONE, base_url, browser, page, traffic, viewport  # noqa: F401  (fixtures)
+
+EDITIONS = [("", "zh-Hans"), ("en/", "en")]
+
+
+@pytest.fixture(autouse=True)
+def nothing_foreign_and_no_errors(traffic):
+    yield
+    assert not traffic.foreign(), traffic.foreign()[:5]
+    assert not traffic.errors, traffic.errors[:5]
+
+
+def open_search(page, viewport):
+    if viewport is PHONE:
+        page.locator("label.md-header__button[for=__search]").click()
+    else:
+        page.locator("input.md-search__input").click()
+
+
+def search(page, viewport, query: str) -> list[str]:
+    # Material's search worker loads its index after the page; type once the page is idle,
+    # with the keyboard, as a reader would.
+    page.wait_for_load_state("networkidle")
+    open_search(page, viewport)
+    page.keyboard.type(query)
+    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("prefix, lang", EDITIONS)
+def test_every_chapter_of_every_year_is_reached_from_the_contents(page, base_url, prefix, lang):
+    page.goto(base_url + prefix)
+    assert page.locator("html").get_attribute("lang") == lang
+    links = page.eval_on_selector_all(".report-contents a", "links => links.map(a => [a.textContent, a.href])")
+    assert len(links) >= 5
+    for heading, href in links:
+        page.goto(base_url + prefix)
+        page.locator(".report-contents a", has_text=heading).first.click()
+        page.wait_for_url(href)
+        assert page.locator("article h1").first.inner_text().strip() == heading.strip()
+
+
+def pages_of(page, base_url, prefix):
+    page.goto(base_url + prefix)
+    hrefs = page.eval_on_selector_all(".report-contents a, .report-year h2 a", "links => links.map(a => a.href)")
+    return [base_url + prefix, *dict.fromkeys(hrefs), base_url + prefix + "data/"]
+
+
+def test_the_language_switch_lands_on_the_same_page_both_ways(browser, base_url, traffic):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.on("console", lambda m: traffic.errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: traffic.requests.append(r.url))
+    for zh_url in pages_of(page, base_url, ""):
+        path = zh_url.removeprefix(base_url)
+        for start, tag, expected in ((zh_url, "en", base_url + "en/" + path), (base_url + "en/" + path, "zh-Hans", zh_url)):
+            page.goto(start)
+            page.locator(".md-header .md-select").hover()
+            page.locator(f'.md-select__link[hreflang="{tag}"]').click()
+            page.wait_for_load_state()
+            assert page.url == expected, (start, page.url)
+    context.close()
+
+
+@pytest.mark.parametrize("term", ["总分馆", "社保卡", "通借通还", "悦读·阅美"])
+def test_chinese_search_finds_the_chapter_that_uses_the_term(page, viewport, base_url, term):
+    page.goto(base_url + "2020/finance/")
+    results = search(page, viewport, term)
+    assert any("/2020/plan/" in r for r in results), results
+    assert not any("/en/" in r for r in results)
+
+
+@pytest.mark.parametrize("word, chapter", [("exhibitions", "/en/2020/plan/"), ("budget", "/en/2020/finance/")])
+def test_english_search_finds_english_pages(page, viewport, base_url, word, chapter):
+    page.goto(base_url + "en/")
+    results = search(page, viewport, word)
+    assert any(chapter in r for r in results), results
+    assert all("/en/" in r for r in results)
+
+
+@pytest.mark.parametrize("prefix, lang", EDITIONS)
+def test_every_chart_is_seen_and_every_table_alternative_opens(page, viewport, base_url, prefix, lang):
+    charts = 0
+    for url in pages_of(page, base_url, prefix):
+        page.goto(url)
+        for figure in page.locator("figure.report-chart").all():
+            figure.scroll_into_view_if_needed()
+            for svg in figure.locator("svg").all():
+                box = svg.bounding_box()
+                assert box and 150 <= box["width"] <= viewport["width"], (url, box)
+                charts += 1
+            table = figure.locator("details table")
+            assert not table.is_visible()
+            figure.locator("summary").click()
+            table.wait_for(state="visible")
+            assert table.locator("td").count() >= 2
+        # nothing wider than the screen on a phone
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (url, overflow)
+    assert charts >= 8  # the eight charts of 2020
+
+
+@pytest.mark.parametrize("prefix, lang", EDITIONS)
+def test_the_pdf_and_data_downloads_are_there(page, base_url, prefix, lang):
+    page.goto(base_url + prefix + "2020/finance/")
+    pdf = page.locator(".report-pdf a").get_attribute("href")
+    response = page.request.get(page.url + pdf if not pdf.startswith("/") else base_url + pdf[1:])
+    assert response.status == 200 and response.body()[:5] == b"%PDF-" and f"-{lang[:2]}.pdf" in pdf
+    csv_link = page.locator("a.report-table__download").first.get_attribute("href")
+    csv = page.request.get(page.url + csv_link)
+    assert csv.status == 200 and csv.body()[:3] == b"\xef\xbb\xbf"
+    page.goto(base_url + prefix + "data/")
+    links = page.eval_on_selector_all("article a[download]", "links => links.map(a => a.href)")
+    assert len(links) >= 20
+    for link in links:
+        assert page.request.get(link).status == 200, link
