@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# The browser fixtures (one Chromium for the whole session) live in browser.py.
+pytest_plugins = ["browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "overrides")
 MKDOCS = [sys.executable, "-m", "mkdocs"]

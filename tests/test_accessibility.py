@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser import PHONE, base_url, browser, page, traffic, viewport  # noqa: F401  (fixtures)
+from browser import PHONE
 
 AXE = Axe()
 WCAG21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

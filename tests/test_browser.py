@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser import DESKTOP, PHONE, base_url, browser, page, traffic, viewport  # noqa: F401  (fixtures)
+from browser import DESKTOP, PHONE
 
 EDITIONS = [("", "zh-Hans"), ("en/", "en")]
 
