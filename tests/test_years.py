@@ -95,6 +95,13 @@ def test_a_filled_year_computes_its_changes_against_the_year_before(project, tmp
     assert home.index("2021 年安居区图书馆年报") < home.index("2020 年安居区图书馆年报")
     chapter = (out / "2020/finance/index.html").read_text(encoding="utf-8")
     assert 'href="../../2021/"' in chapter
+    # chapter 5 draws the trend over both years beside the year's changes
+    import re
+    source = (out / "2021/statistics/index.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="report-chart" id="figure-statistics">(.*?)</figure>', source, re.S).group(1)
+    assert len(re.findall(r"<svg ", figure)) == 2 and "历年主要业务数据" in figure
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", figure)
+    assert "80000" in labels and "90000" in labels and "2020" in labels and "2021" in labels
 
 
 def test_a_stated_rate_that_disagrees_with_the_two_years_is_rejected(project):
