@@ -88,7 +88,7 @@ def trend(rows: list[dict], lang: str, title: str) -> dict:
         "description": title, "config": _config(), "data": {"values": rows},
         "facet": {"row": {"field": "label", "type": "nominal", "sort": None, "title": None,
                           "header": {"labelFontSize": 13, "labelColor": TEXT, "labelAngle": 0, "labelAlign": "left",
-                                     "labelOrient": "top"}}},
+                                     "labelAnchor": "start", "labelOrient": "top", "labelPadding": 14}}},
         "resolve": {"scale": {"y": "independent"}},
         "spec": {"width": WIDTH, "height": 90, "layer": [
             {"mark": {"type": "line", "color": PRIMARY, "point": {"color": PRIMARY}},
