@@ -158,12 +158,14 @@ def define_env(env):
                         library=library_name(language), title=title)
             yield heading, get_relative_url(p.url, env.page.url)
 
+    def contents_list(year):
+        links = "".join(f'<li><a href="{href}">{render.esc(heading)}</a></li>' for heading, href in chapter_links(year))
+        return f'<ol class="report-contents">{links}</ol>'
+
     @env.macro
     def contents(year=None):
         """The 目录: every chapter of a year, numbered and linked, in navigation order."""
-        links = "".join(f'<li><a href="{href}">{render.esc(heading)}</a></li>'
-                        for heading, href in chapter_links(year or report().year))
-        return f'\n\n<ol class="report-contents">{links}</ol>\n\n'
+        return f"\n\n{contents_list(year or report().year)}\n\n"
 
     @env.macro
     def report_list():
@@ -175,28 +177,28 @@ def define_env(env):
             title = render.esc(t("report_title", language, year=year, library=library_name(language)))
             if index is not None:
                 title = f'<a href="{get_relative_url(index.url, env.page.url)}">{title}</a>'
-            links = "".join(f'<li><a href="{href}">{render.esc(heading)}</a></li>'
-                            for heading, href in chapter_links(year))
             blocks.append(f'<section class="report-year"><h2 id="report-{year}">{title}</h2>'
                           f"{render.headline_figures(site.years[year], language)}"
                           f'<p class="report-contents__label">{t("contents", language)}</p>'
-                          f'<ol class="report-contents">{links}</ol></section>')
+                          f"{contents_list(year)}</section>")
         return "\n\n" + "".join(blocks) + "\n\n"
 
     @env.macro
     def macro_reference():
         """The editing guide's list of every macro and filter, from their docstrings."""
-        heads = {"zh": ("写法", "说明"), "en": ("Call", "What it does")}[lang()]
+        language = lang()
+        heads = (t("reference.call", language), t("reference.does", language))
         filters = [("value | " + sig, doc) for sig, doc in reference.callables(env.filters, filters=True)]
-        return ("\n\n### " + ("宏" if lang() == "zh" else "Macros")
+        return (f'\n\n### {t("reference.macros", language)}'
                 + render.reference_table(reference.callables(env.macros), heads)
-                + "\n\n### " + ("过滤器" if lang() == "zh" else "Filters")
+                + f'\n\n### {t("reference.filters", language)}'
                 + render.reference_table(filters, heads))
 
     @env.macro
     def field_reference():
         """The editing guide's list of every data file's fields, from the data schema."""
-        heads = {"zh": ("字段", "类型", "说明"), "en": ("Field", "Kind", "Description")}[lang()]
+        language = lang()
+        heads = tuple(t(key, language) for key in ("reference.field", "reference.kind", "reference.does"))
         return "".join(f"\n\n### `{name}`" + render.reference_table(reference.fields(model), heads)
                        for name, model in reference.data_files().items())
 
