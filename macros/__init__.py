@@ -31,7 +31,7 @@ def define_env(env):
         _reload_code()  # `mkdocs serve` keeps this process: pick up edits to macros/*.py
     root = Path(env.conf["config_file_path"]).parent
     try:
-        site = load_site(root / "data")
+        site = _validated(root / "data")
     except DataError as err:
         raise Abort(err.report()) from None
     env.variables["site_data"] = site
@@ -275,6 +275,18 @@ def on_post_build(env):
     library = {"zh": site.library.name.zh, "en": site.library.name.en}
     for year in years_in_nav(env):
         opendata.write(Path(env.conf["site_dir"]), site.years[year], site, library)
+
+
+_SITE_CACHE: dict = {}
+
+
+def _validated(data_dir: Path):
+    """load_site, once per state of data/: mkdocs-static-i18n configures the build again for
+    each language, and the data has not changed in between."""
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in data_dir.rglob("*.yaml")))
+    if _SITE_CACHE.get("stamp") != stamp or _SITE_CACHE.get("loader") is not load_site:
+        _SITE_CACHE.update(stamp=stamp, loader=load_site, site=load_site(data_dir))
+    return _SITE_CACHE["site"]
 
 
 def _reload_code():

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by
 from macros import pdf  # noqa: E402
 from macros.pages import is_chapter, year_of  # noqa: E402
 from macros.strings import t  # noqa: E402
-from macros.validate import load_site  # noqa: E402
+from macros.load import load_document  # noqa: E402
+from macros.schema import Library  # noqa: E402
 
 DEFAULT = "zh"
 _command = "build"
@@ -63,7 +64,8 @@ def on_post_build(config):
         return
     language = config.theme.get("language") or DEFAULT
     root = Path(config.site_dir)  # the site root in every language's build (pages carry their /en/ prefix)
-    library = load_site(Path(config.config_file_path).parent / "data").library
+    # (the data was validated before any page rendered; only the library's name is needed here)
+    library = Library.model_validate(load_document(Path(config.config_file_path).parent / "data/library.yaml").data)
     name = getattr(library.name, language) or library.name.zh
     for (lang, year), chapters in sorted(_chapters.items()):
         if lang != language:
