@@ -78,3 +78,27 @@ def page(browser, traffic, viewport):
             if "ERR_ABORTED" not in (r.failure or "") else None)
     yield page
     context.close()
+
+
+def search(page, viewport, query: str) -> list[str]:
+    """Type *query* into the site's search, as a reader would, and return the result links.
+
+    Material's search worker fetches and indexes the site after the page loads; a query
+    typed before it is ready is dropped. So: wait for the page to be idle, type, and if no
+    result shows, reload and type again, as an impatient reader would (at most 4 times).
+    """
+    for attempt in range(4):
+        if attempt:
+            page.reload()
+        page.wait_for_load_state("networkidle")
+        if viewport["width"] < 600:
+            page.locator("label.md-header__button[for=__search]").click()
+        else:
+            page.locator("input.md-search__input").click()
+        page.keyboard.type(query)
+        try:
+            page.locator(".md-search-result__link").first.wait_for(timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError: try again
+            continue
+    return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser import PHONE
+from browser import PHONE, search
 
 AXE = Axe()
 WCAG21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -40,13 +40,7 @@ def test_every_page_as_loaded(page, base_url):
 @pytest.mark.parametrize("prefix, query", [("", "总分馆"), ("en/", "library")])
 def test_with_the_search_open(page, viewport, base_url, prefix, query):
     page.goto(base_url + prefix + "2020/plan/")
-    page.wait_for_load_state("networkidle")
-    if viewport is PHONE:
-        page.locator("label.md-header__button[for=__search]").click()
-    else:
-        page.locator("input.md-search__input").click()
-    page.keyboard.type(query)
-    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+    assert search(page, viewport, query)
     assert page.locator(".md-search").get_attribute("aria-label")  # the dialog has a name
     assert not violations(page)
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser import DESKTOP, PHONE
+from browser import DESKTOP, search
 
 EDITIONS = [("", "zh-Hans"), ("en/", "en")]
 
@@ -18,23 +18,6 @@ def nothing_foreign_and_no_errors(traffic):
     yield
     assert not traffic.foreign(), traffic.foreign()[:5]
     assert not traffic.errors, traffic.errors[:5]
-
-
-def open_search(page, viewport):
-    if viewport is PHONE:
-        page.locator("label.md-header__button[for=__search]").click()
-    else:
-        page.locator("input.md-search__input").click()
-
-
-def search(page, viewport, query: str) -> list[str]:
-    # Material's search worker loads its index after the page; type once the page is idle,
-    # with the keyboard, as a reader would.
-    page.wait_for_load_state("networkidle")
-    open_search(page, viewport)
-    page.keyboard.type(query)
-    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
 
 
 @pytest.mark.parametrize("prefix, lang", EDITIONS)
