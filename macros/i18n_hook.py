@@ -85,6 +85,16 @@ def split_search_index(site: Path, languages: list[str]):
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _belongs(url: str, language: str, prefix: str, base: str, others: list[str]) -> bool:
+    """Whether a sitemap <url> is a page of *language* (the staff guide is in no sitemap)."""
+    loc = re.search(r"<loc>(.*?)</loc>", url).group(1)
+    if "/guide/" in loc:
+        return False
+    if language == DEFAULT:
+        return not any(loc.startswith(f"{base}{o}/") for o in others)
+    return loc.startswith(prefix)
+
+
 def split_sitemap(site: Path, languages: list[str]):
     path = site / "sitemap.xml"
     if not path.exists():
@@ -98,12 +108,8 @@ def split_sitemap(site: Path, languages: list[str]):
     for language in languages:
         prefix = base if language == DEFAULT else f"{base}{language}/"
 
-        def mine(url):
-            loc = re.search(r"<loc>(.*?)</loc>", url).group(1)
-            if language == DEFAULT:
-                return not any(loc.startswith(f"{base}{o}/") for o in others) and "/guide/" not in loc
-            return loc.startswith(prefix) and "/guide/" not in loc
-        chosen = [u.replace('hreflang="zh"', 'hreflang="zh-Hans"') for u in urls if mine(u)]
+        chosen = [u.replace('hreflang="zh"', 'hreflang="zh-Hans"') for u in urls
+                  if _belongs(u, language, prefix, base, others)]
         body = head + "".join(chosen).rstrip() + "\n</urlset>\n"
         target = site / ("" if language == DEFAULT else language) / "sitemap.xml"
         target.write_text(body, encoding="utf-8")

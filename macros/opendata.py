@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .schema import Activities, BreakdownItem, Event, KindCount, Measure, MoneyItem, Profile, Statistics
+from .schema import BreakdownItem, KindCount, Measure, MoneyItem, Profile
 
 
 @dataclass

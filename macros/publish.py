@@ -118,7 +118,7 @@ def _remote_switch_script(path: str, name: str) -> str:
 def publish_remote(site: Path, host: str, path: str, name: str) -> str:
     ssh = os.environ.get("PUBLISH_SSH", "ssh")
     subprocess.run([*shlex.split(ssh), host, f"mkdir -p {shlex.quote(path)}/{RELEASES}"], check=True)
-    subprocess.run(["rsync", "-a", "--delete", "-e", ssh, f"--link-dest=../../current/", f"{site}/",
+    subprocess.run(["rsync", "-a", "--delete", "-e", ssh, "--link-dest=../../current/", f"{site}/",
                     f"{host}:{path}/{RELEASES}/.incoming-{name}/"], check=True)
     subprocess.run([*shlex.split(ssh), host, _remote_switch_script(path, name)], check=True)
     return name

@@ -59,11 +59,6 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def build_log(site) -> str:
-    return ""
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")

@@ -4,7 +4,6 @@ charts and their tables, the downloads; no console error and no request to any
 host but 127.0.0.1."""
 from __future__ import annotations
 
-import re
 
 import pytest
 

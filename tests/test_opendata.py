@@ -100,7 +100,7 @@ def test_the_datapackage_describes_every_file_in_both_languages(site):
     package = json.loads((site / DOWNLOADS / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in package["resources"]}
     assert resources.keys() == {p.stem for p in (site / DOWNLOADS).glob("*.csv")}
-    for name, resource in resources.items():
+    for resource in resources.values():
         header = next(csv.reader(io.StringIO((site / DOWNLOADS / resource["path"]).read_text(encoding="utf-8-sig"))))
         assert [f["name"] for f in resource["schema"]["fields"]] == header
         for f in resource["schema"]["fields"]:

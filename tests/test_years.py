@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, build, page_text
 from macros import jsonschema_export
 from macros.problems import DataError
-from macros.scaffold import new_year
+from macros.scaffold import ScaffoldError, new_year
 from macros.validate import load_site
 
 FIXTURE_2021 = Path(__file__).parent / "fixtures" / "2021"
@@ -50,7 +50,7 @@ def test_the_scaffold_starts_a_draft_with_every_field_present_and_empty(project)
     # category names carry over; their figures do not
     assert [e.label.zh for e in draft.staff.education] == [e.label.zh for e in site.years[2020].staff.education]
     assert all(e.count is None for e in draft.staff.education)
-    with pytest.raises(Exception):
+    with pytest.raises(ScaffoldError, match="already exists"):
         new_year(project, 2021)  # never overwrites
 
 
