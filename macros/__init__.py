@@ -87,6 +87,11 @@ def define_env(env):
         return fmt.date(value, lang(), with_year)
 
     @filter_
+    def as_of(value):
+        """A reporting date: 2020 年底 / the end of 2020 for 31 December, else the full date."""
+        return fmt.as_of(value, lang())
+
+    @filter_
     def month(value):
         """A month number as a name: 4 月 / April."""
         return fmt.month(value, lang())

@@ -116,6 +116,13 @@ def date(value: dt.date | MonthOnly, lang: str, with_year: bool | None = None) -
     return space_cjk(text) if lang == "zh" else text
 
 
+def as_of(value: dt.date, lang: str) -> str:
+    """A reporting date: the last day of a year reads ``2020 年底`` / ``the end of 2020``."""
+    if (value.month, value.day) == (12, 31):
+        return f"{value.year} 年底" if lang == "zh" else f"the end of {value.year}"
+    return date(value, lang, with_year=True)
+
+
 def date_range(start: dt.date, end: dt.date | None, lang: str) -> str:
     """``1 月 13 日—1 月 17 日`` / ``13–17 January 2020``, ``14 April – 5 May 2020``."""
     if end is None or end == start or isinstance(start, MonthOnly):

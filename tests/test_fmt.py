@@ -105,3 +105,9 @@ def test_space_between_chinese_and_numerals():
 def test_english_ordinals(n, en):
     assert fmt.ordinal(n, "en") == en
     assert fmt.ordinal(n, "zh") == str(n)
+
+
+def test_a_year_end_reporting_date_reads_as_the_report_writes_it():
+    assert fmt.as_of(dt.date(2020, 12, 31), "zh") == "2020 年底"
+    assert fmt.as_of(dt.date(2020, 12, 31), "en") == "the end of 2020"
+    assert fmt.as_of(dt.date(2020, 6, 30), "zh") == "2020 年 6 月 30 日"

@@ -17,7 +17,7 @@ SEED_FIGURES = {
                                   "6 月 25 日", "7 月 22 日", "300 余册", "8 月 4 日—8 月 6 日", "9 月 20 日",
                                   "10 月 20 日", "10 月 26 日", "11 月 17 日"],
     "2020/organisation/index.html": ["4768 平方米", "工作人员 11 人", "16 万余册", "18 台", "16 个乡镇（街道）分馆",
-                                     "250 个村（社区）图书服务点", "2020 年 12 月 31 日", "（不含分馆）11 人",
+                                     "250 个村（社区）图书服务点", "截至 2020 年底", "（不含分馆）11 人",
                                      "大学专科学历 5 人", "本科以上学历 6 人", "占比 100%", "读者服务人员 7 人",
                                      "业务内勤人员 1 人", "信息化保障人员 1 人", "综合行政人员 2 人", "事业编制人员 8 人",
                                      "劳动合同制人员 3 人", "副高级职称 1 人", "中级职称 4 人", "初级职称 3 人",
@@ -124,3 +124,26 @@ def test_no_page_asks_a_third_party_host(site):
                     offenders.add((page.relative_to(site).as_posix(), url))
         assert "fonts.googleapis" not in source and "fonts.gstatic" not in source
     assert not offenders
+
+
+def test_nothing_of_the_seed_is_lost(site):
+    """Every passage of the source report reaches the Chinese pages: its text, cleaned of the
+    PDF debris and with the corrections listed in ERRATA.md applied, is found on the pages."""
+    seed = (ROOT.parent / "shared/seed/000_717af26be9eac96e.txt").read_text(encoding="utf-8")
+    seed = "\n".join(l for l in seed.splitlines() if "http" not in l and "..." not in l and l.strip() != "目 录")
+    seed = re.sub(r"\n(?=\S)", "", seed.replace("\n\n", "\u2029"))  # undo the PDF's line wraps
+    # The corrections of ERRATA.md, as they show in Chinese characters alone.
+    corrections = {"民谷": "民俗", "较好的烘托": "较好地烘托", "市馆培训其他等": "市馆培训及其他",
+                   "由浅到深的": "由浅到深地", "五节课": "节课", "近多名": "多名", "学术报告等最佳": "学术报告等的最佳",
+                   "较上年相比": "较上年", "公用经费其他经费": "公用经费万元其他经费", "年月日招标": "月日招标"}
+    def plain(text):  # Chinese characters only: figures are checked one by one above
+        return re.sub(r"[^\u4e00-\u9fff]", "", text)
+    pages = plain("".join(page_text(site, f"{p}index.html") for p in
+                          ("2020/", "2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/")))
+    # Passages: the seed's paragraphs, list items and chronicle entries, each compared on its own.
+    passages = [plain(p) for p in re.split(r"\u2029|(?<=。)(?=\d+\.)|(?=[一二三]是)", seed)]
+    for source, corrected in corrections.items():
+        passages = [p.replace(source, corrected) for p in passages]
+    missing = [p[i:i + 8] for p in passages for i in range(0, max(len(p) - 8, 0) + 1, 4)
+               if len(p) >= 8 and p[i:i + 8] not in pages]
+    assert not missing, missing[:20]
