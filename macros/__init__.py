@@ -15,10 +15,8 @@ import jinja2
 from . import charts, fmt, opendata, pdf, reference, render, trends
 from .pages import chapter_number, front_matter, is_chapter, year_of
 from .problems import DataError
-from .strings import t
+from .strings import DEFAULT_LANG, LANG_TAGS, edition, t
 from .validate import load_site
-
-DEFAULT_LANG = "zh"
 
 
 def define_env(env):
@@ -274,7 +272,7 @@ def define_env(env):
 
 def on_post_build(env):
     # The open data is written once, by the build of the default language, at the site root.
-    if (env.conf["theme"].get("language") or DEFAULT_LANG) != DEFAULT_LANG:
+    if edition(env.conf["theme"].get("language")) != DEFAULT_LANG:
         return
     site = env.variables["site_data"]
     library = {"zh": site.library.name.zh, "en": site.library.name.en}
@@ -307,7 +305,8 @@ def _reload_code():
                                                            "problems", "strings", "validate", "charts", "opendata")}
     globals().update({n: modules[n] for n in ("fmt", "render", "trends", "reference", "charts", "opendata")})
     for module, names in (("pages", ("chapter_number", "front_matter", "is_chapter", "year_of")),
-                          ("problems", ("DataError",)), ("strings", ("t",)), ("validate", ("load_site",))):
+                          ("problems", ("DataError",)), ("strings", ("t", "DEFAULT_LANG", "LANG_TAGS", "edition")),
+                          ("validate", ("load_site",))):
         globals().update({n: getattr(modules[module], n) for n in names})
 
 
@@ -346,15 +345,15 @@ def on_pre_page_macros(env):
         raise Abort(f"{page.file.src_path}: 没有 data/{year}/ 文件夹 / there is no data/{year}/ folder")
     env.variables["year"] = year
     env.variables["lang"] = getattr(page.file, "locale", None) or DEFAULT_LANG
-    edition = env.conf["theme"].get("language") or DEFAULT_LANG
+    writing = edition(env.conf["theme"].get("language"))
     if year_of(page.file.src_uri):  # every page of a year's report offers its PDF
         from mkdocs.utils import get_relative_url
-        href = get_relative_url(f"downloads/{year}/{pdf.file_name(year, edition)}", page.url)
-        env.markdown = (f'<p class="report-pdf"><a href="{href}" download>{t("download.pdf", edition)}</a></p>\n\n'
+        href = get_relative_url(f"downloads/{year}/{pdf.file_name(year, writing)}", page.url)
+        env.markdown = (f'<p class="report-pdf"><a href="{href}" download>{t("download.pdf", writing)}</a></p>\n\n'
                         + env.markdown)
-    if env.variables["lang"] != edition:  # no translation yet: the original, with a notice
-        env.markdown = (f'!!! note "{t("untranslated_title", edition)}"\n\n    {t("untranslated", edition)}\n\n'
-                        f'<div lang="{render.LANG_TAGS[env.variables["lang"]]}" markdown>\n\n{env.markdown}\n\n</div>\n')
+    if env.variables["lang"] != writing:  # no translation yet: the original, with a notice
+        env.markdown = (f'!!! note "{t("untranslated_title", writing)}"\n\n    {t("untranslated", writing)}\n\n'
+                        f'<div lang="{LANG_TAGS[env.variables["lang"]]}" markdown>\n\n{env.markdown}\n\n</div>\n')
     env.variables["library"] = site.library
     env.variables.update(report.topics)
 

@@ -20,14 +20,13 @@ from urllib.parse import urljoin
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by path
-from macros.render import LANG_TAGS as TAGS  # noqa: E402
+from macros.strings import DEFAULT_LANG as DEFAULT, LANG_TAGS as TAGS, edition  # noqa: E402
 
-DEFAULT = "zh"
 _ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
 
 
 def _language(config) -> str:
-    return config.theme.get("language") or DEFAULT
+    return edition(config.theme.get("language"))
 
 
 def on_post_page(output: str, page, config) -> str:

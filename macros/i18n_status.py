@@ -14,8 +14,9 @@ from pathlib import Path
 
 from .load import dotted, load_document
 from .problems import DataError
+from .strings import DEFAULT_LANG
 
-SOURCE_LANG, TARGET_LANG = "zh", "en"
+SOURCE_LANG, TARGET_LANG = DEFAULT_LANG, "en"
 
 
 NOW = float("inf")  # an uncommitted change: newer than any commit, and equal to another uncommitted one

@@ -19,11 +19,10 @@ from mkdocs.plugins import event_priority
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by path
 from macros import pdf  # noqa: E402
 from macros.pages import is_chapter, year_of  # noqa: E402
-from macros.strings import t  # noqa: E402
+from macros.strings import edition, t  # noqa: E402
 from macros.load import load_document  # noqa: E402
 from macros.schema import Library  # noqa: E402
 
-DEFAULT = "zh"
 _command = "build"
 _chapters: dict[tuple[str, int], list[tuple[int, pdf.Chapter]]] = defaultdict(list)
 _order: dict[str, int] = {}
@@ -42,7 +41,7 @@ def on_startup(command, dirty):
 def on_nav(nav, config, files):
     _order.clear()
     _order.update({page.file.src_uri: i for i, page in enumerate(nav.pages)})
-    language = config.theme.get("language") or DEFAULT
+    language = edition(config.theme.get("language"))
     for key in [k for k in _chapters if k[0] == language]:
         del _chapters[key]
     return nav
@@ -50,7 +49,7 @@ def on_nav(nav, config, files):
 
 def on_post_page(output, page, config):
     if enabled() and is_chapter(page.file.src_uri):
-        language = config.theme.get("language") or DEFAULT
+        language = edition(config.theme.get("language"))
         heading = re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page.content, re.S).group(1)).strip()
         chapter = pdf.Chapter(f"chapter-{len(_chapters[(language, year_of(page.file.src_uri))]) + 1}",
                               heading, pdf.chapter_html(page.content))
@@ -62,7 +61,7 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     if not enabled():
         return
-    language = config.theme.get("language") or DEFAULT
+    language = edition(config.theme.get("language"))
     root = Path(config.site_dir)  # the site root in every language's build (pages carry their /en/ prefix)
     # (the data was validated before any page rendered; only the library's name is needed here)
     library = Library.model_validate(load_document(Path(config.config_file_path).parent / "data/library.yaml").data)

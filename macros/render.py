@@ -21,9 +21,6 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"
              **{c: f"&#{ord(c)};" for c in "\\`*_[]{}#|!~^$"}}
 
 
-LANG_TAGS = {"zh": "zh-Hans", "en": "en"}  # BCP 47, for lang attributes
-
-
 def esc(text: str) -> str:
     """Escape *text* for HTML and Markdown alike."""
     return "".join(_ENTITIES.get(c, c) for c in text)

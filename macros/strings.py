@@ -4,6 +4,14 @@ One table, both languages. Chapter prose lives in docs/; figures in data/.
 """
 from __future__ import annotations
 
+DEFAULT_LANG = "zh"                         # the original; served at / (English at /en/)
+LANG_TAGS = {"zh": "zh-Hans", "en": "en"}   # BCP 47, for lang and hreflang attributes
+
+
+def edition(theme_language: str | None) -> str:
+    """The language a build is writing: mkdocs-static-i18n sets theme.language per language."""
+    return theme_language or DEFAULT_LANG
+
 STRINGS: dict[str, dict[str, str]] = {
     "archive_title": {"zh": "{library}年报", "en": "{library} Annual Reports"},
     "report_title": {"zh": "{year} 年{library}年报", "en": "{library} Annual Report {year}"},
