@@ -61,7 +61,7 @@ def charts():
 def pdf():
     """Time to make each PDF (issue 5: within 20 s each)."""
     sys.path.insert(0, str(ROOT))
-    from macros import pdf as pdf_module
+    from macros.core import pdf as pdf_module
     site = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
     without = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "0"}, site=site))
     with_pdf = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "1"}, site=site))
@@ -222,7 +222,7 @@ def builds():
 def years():
     """Build time for 1, 2, 5 and 10 years of data (made from 2020 with make new-year): linear in years."""
     sys.path.insert(0, str(ROOT))
-    from macros.scaffold import new_year
+    from macros.tools.scaffold import new_year
     project = Path(tempfile.mkdtemp(prefix="bench-years-"))
     for part in ("mkdocs.yml", "docs", "data", "macros", "overrides"):
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, project / part)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from macros import fmt, trends
-from macros.validate import load_site
+from macros.core import fmt, trends
+from macros.core.validate import load_site
 
 SITE_DATA = load_site(ROOT / "data")
 REPORT = SITE_DATA.years[2020]
@@ -85,7 +85,7 @@ def test_chart_labels_follow_the_language(site):
 
 
 def test_chart_colours_meet_wcag_aa_on_white():
-    from macros import charts
+    from macros.core import charts
 
     def luminance(hex_colour):
         channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from macros import fmt
-from macros.schema import MonthOnly
+from macros.core import fmt
+from macros.core.schema import MonthOnly
 
 
 @pytest.mark.parametrize("value, zh, en", [

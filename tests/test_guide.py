@@ -4,8 +4,8 @@ import json
 import re
 
 from conftest import page_text
-from macros import reference
-from macros.schema import TOPICS
+from macros.core import reference
+from macros.core.schema import TOPICS
 
 
 def test_the_guide_is_built_but_not_in_the_readers_navigation_or_search(site):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, page_text
-from macros import fmt
-from macros.validate import load_site
+from macros.core import fmt
+from macros.core.validate import load_site
 
 DATA = load_site(ROOT / "data").years[2020]
 CHAPTERS = ["2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/"]

@@ -1,7 +1,7 @@
 """No broken internal link or anchor anywhere in the built site."""
 import shutil
 
-from macros.linkcheck import broken_links
+from macros.tools.linkcheck import broken_links
 
 
 def test_the_built_site_has_no_broken_link_or_anchor(site):

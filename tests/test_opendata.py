@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from macros.load import load_document
+from macros.core.load import load_document
 
 DOWNLOADS = "downloads/2020"
 YAML = {topic: load_document(ROOT / f"data/2020/{topic}.yaml").data

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, copy_project
-from macros import publish
-from macros.release import ReleaseError, verify
+from macros.tools import publish
+from macros.tools.release import ReleaseError, verify
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -124,7 +124,7 @@ def test_a_site_with_a_broken_link_is_refused(project, tmp_path):
 
 
 def test_a_draft_year_never_publishes(project, tmp_path):
-    from macros.scaffold import new_year
+    from macros.tools.scaffold import new_year
     new_year(project, 2021)
     out = tmp_path / "preview"
     env = dict(os.environ, REPORT_PREVIEW="1", REPORT_PDF="0", NO_MKDOCS_2_WARNING="1")

@@ -4,7 +4,7 @@ import html
 import markdown
 import pytest
 
-from macros.render import esc
+from macros.core.render import esc
 
 
 @pytest.mark.parametrize("text", [

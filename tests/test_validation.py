@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build
-from macros.problems import DataError
-from macros.validate import load_site
+from macros.core.problems import DataError
+from macros.core.validate import load_site
 
 
 def problems_for(project: Path) -> list:

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, build, page_text
-from macros import jsonschema_export
-from macros.problems import DataError
-from macros.scaffold import ScaffoldError, new_year
-from macros.validate import load_site
+from macros.tools import jsonschema_export
+from macros.core.problems import DataError
+from macros.tools.scaffold import ScaffoldError, new_year
+from macros.core.validate import load_site
 
 FIXTURE_2021 = Path(__file__).parent / "fixtures" / "2021"
 
@@ -177,7 +177,7 @@ def test_the_json_schema_rejects_what_the_validator_rejects(project, topic, old,
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataError):
         load_site(project / "data")
-    from macros.load import load_document
+    from macros.core.load import load_document
     schema = json.loads((ROOT / f"data/schema/{topic}.schema.json").read_text(encoding="utf-8"))
     data = as_json(load_document(path).data)
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)), f"schema accepted {new!r}"

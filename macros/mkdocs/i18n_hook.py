@@ -19,8 +19,8 @@ from urllib.parse import urljoin
 
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by path
-from macros.strings import DEFAULT_LANG as DEFAULT, LANG_TAGS as TAGS, edition  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # hooks load by path
+from macros.core.strings import DEFAULT_LANG as DEFAULT, LANG_TAGS as TAGS, edition  # noqa: E402
 
 _ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pathspec
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by path
-from macros.pages import year_of  # noqa: E402
-from macros.validate import draft_years  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # hooks load by path
+from macros.core.pages import year_of  # noqa: E402
+from macros.core.validate import draft_years  # noqa: E402
 
 _command = "build"
 

@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .load import dotted, load_document
-from .problems import DataError
-from .strings import DEFAULT_LANG
+from ..core.load import dotted, load_document
+from ..core.problems import DataError
+from ..core.strings import DEFAULT_LANG
 
 SOURCE_LANG, TARGET_LANG = DEFAULT_LANG, "en"
 

@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .pages import year_of
-from .schema import TOPICS, Chronicle, Text, model_inside
-from .validate import YEAR_DIR, load_site
+from ..core.pages import year_of
+from ..core.schema import TOPICS, Chronicle, Text, model_inside
+from ..core.validate import YEAR_DIR, load_site
 
 ARCHETYPES = Path("docs/templates/new-year")
 SCHEMA_DIR = "data/schema"

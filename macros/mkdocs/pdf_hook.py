@@ -16,12 +16,12 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hooks load by path
-from macros import pdf  # noqa: E402
-from macros.pages import is_chapter, year_of  # noqa: E402
-from macros.strings import edition, t  # noqa: E402
-from macros.load import load_document  # noqa: E402
-from macros.schema import Library  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # hooks load by path
+from macros.core import pdf  # noqa: E402
+from macros.core.pages import is_chapter, year_of  # noqa: E402
+from macros.core.strings import edition, t  # noqa: E402
+from macros.core.load import load_document  # noqa: E402
+from macros.core.schema import Library  # noqa: E402
 
 _command = "build"
 _chapters: dict[tuple[str, int], list[tuple[int, pdf.Chapter]]] = defaultdict(list)

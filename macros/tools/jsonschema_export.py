@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .schema import TOPICS, Library
+from ..core.schema import TOPICS, Library
 
 SCHEMA_DIR = Path("data/schema")
 
