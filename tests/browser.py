@@ -8,9 +8,10 @@ import http.server
 import shutil
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root, and with nothing of Chromium's own reaching for Google's hosts.
@@ -81,24 +82,30 @@ def page(browser, traffic, viewport):
 
 
 def search(page, viewport, query: str) -> list[str]:
-    """Type *query* into the site's search, as a reader would, and return the result links.
+    """Search the site for *query* as a reader does, and return the result links.
 
-    Material's search worker fetches and indexes the site after the page loads; a query
-    typed before it is ready is dropped. So: wait for the page to be idle, type, and if no
-    result shows, reload and type again, as an impatient reader would (at most 4 times).
+    An input method (pinyin, handwriting) commits the whole text at once, then the reader's
+    next key press is a real key event: Material runs the query on that keyup. Nothing is
+    typed before Material's search worker has indexed the site: its result area then says
+    the "type to start searching" placeholder instead of "initialising".
     """
-    for attempt in range(4):
-        if attempt:
-            page.reload()
-        page.wait_for_load_state("networkidle")
-        if viewport["width"] < 600:
-            page.locator("label.md-header__button[for=__search]").click()
-        else:
-            page.locator("input.md-search__input").click()
-        page.keyboard.type(query)
-        try:
-            page.locator(".md-search-result__link").first.wait_for(timeout=5_000)
-            break
-        except Exception:  # playwright's TimeoutError: try again
-            continue
+    if viewport["width"] < 600:
+        page.locator("label.md-header__button[for=__search]").click()
+    field = page.locator("input.md-search__input")
+    field.click()
+    translations = page.evaluate("JSON.parse(document.getElementById('__config').textContent).translations")
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text(translations["search.result.placeholder"], timeout=20_000)
+    field.fill(query)
+    field.press("End")
+    expect(meta).not_to_have_text(translations["search.result.placeholder"])
     return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+
+
+def highlighted(links: list[str]) -> list[str]:
+    """The words the best result highlights (its ?h=), as Material searched them."""
+    for link in links:
+        words = parse_qs(urlsplit(link).query).get("h", [""])[0].split()
+        if words:
+            return words
+    return []

@@ -2,7 +2,7 @@
 import filecmp
 import os
 
-from conftest import ROOT, build
+from conftest import ROOT, build, copy_project
 
 
 def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
@@ -19,3 +19,34 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     assert "<lastmod>2023-11-14</lastmod>" in (first / "sitemap.xml").read_text(encoding="utf-8")
     info = os.popen(f"pdfinfo {first / 'downloads/2020/anju-library-annual-report-2020-zh.pdf'}").read()
     assert "2023" in next(l for l in info.splitlines() if l.startswith("CreationDate"))
+
+
+def test_a_copy_without_git_history_builds_and_dates_itself_from_its_data(tmp_path, monkeypatch):
+    # A project downloaded as a zip archive: no .git, and make exports nothing.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    sitemaps = []
+    for name in ("one", "two"):
+        project = copy_project(tmp_path / name)
+        assert not (project / ".git").exists()
+        result = build(project, tmp_path / f"{name}-site")
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        sitemaps.append((tmp_path / f"{name}-site" / "sitemap.xml").read_text(encoding="utf-8"))
+    newest = max(newest_date(path) for path in (ROOT / "data").rglob("*.yaml"))
+    assert f"<lastmod>{newest.isoformat()}</lastmod>" in sitemaps[0]
+    assert sitemaps[0] == sitemaps[1]
+
+
+def newest_date(path):
+    """The newest date written in one data file (dates are what YAML reads as dates)."""
+    import datetime as dt
+    from macros.core.load import load_document
+    found, values = [dt.date.min], [load_document(path).data]
+    while values:
+        value = values.pop()
+        if isinstance(value, dict):
+            values.extend(value.values())
+        elif isinstance(value, list):
+            values.extend(value)
+        elif isinstance(value, dt.date):
+            found.append(value)
+    return max(found)

@@ -16,6 +16,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # hooks load by path
 from macros.core.pages import year_of  # noqa: E402
+from macros.core.build_date import source_date_epoch  # noqa: E402
 from macros.core.validate import draft_years  # noqa: E402
 
 _command = "build"
@@ -28,6 +29,8 @@ def on_startup(command, dirty):
 
 @event_priority(100)  # before the i18n plugin copies the configuration per language
 def on_config(config):
+    # MkDocs and WeasyPrint read the build's date from here: the content's, never the clock's.
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(Path(config.config_file_path).parent))
     drafts = draft_years(Path(config.config_file_path).parent / "data")
     # REPORT_PREVIEW=1 makes `mkdocs build` build drafts too, as the preview does (never publish that).
     preview = _command == "serve" or os.environ.get("REPORT_PREVIEW") == "1"

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # hooks load by path
 from macros.core import pdf  # noqa: E402
@@ -23,6 +23,7 @@ from macros.core.strings import edition, t  # noqa: E402
 from macros.core.load import load_document  # noqa: E402
 from macros.core.schema import Library  # noqa: E402
 
+log = get_plugin_logger("pdf")
 _command = "build"
 _chapters: dict[tuple[str, int], list[tuple[int, pdf.Chapter]]] = defaultdict(list)
 _order: dict[str, int] = {}
@@ -36,6 +37,8 @@ def enabled() -> bool:
 def on_startup(command, dirty):
     global _command
     _command = command
+    if not enabled():
+        log.info("预览不生成 PDF；make build 会生成。/ The preview makes no PDF; make build does.")
 
 
 def on_nav(nav, config, files):
