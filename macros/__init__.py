@@ -4,22 +4,48 @@
 - ``macros.mkdocs``: the thin MkDocs glue: the chapters' macros and the hooks;
 - ``macros.tools``: the command-line tools behind ``python -m macros …``.
 
-mkdocs-macros loads this package (``module_name: macros``) and calls the three
-functions below; they hand over to the glue, imported only then, so that the
-tools and ``python -m macros`` run without MkDocs or Jinja.
+mkdocs-macros loads this package (``module_name: macros``) and calls the functions
+below; they only register and hand over to the glue, imported then, so that the tools
+and ``python -m macros`` run without MkDocs or Jinja.
 """
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_SNAPSHOT: dict[str, int] = {}
+
+
+def forget_changed_code() -> None:
+    """`mkdocs serve` keeps one Python process: when any file of this package has changed since
+    the last build, every module of it but this one is forgotten, so that the next import reads
+    the new code. Which modules there are follows the package itself; nothing is listed by hand."""
+    snapshot = {str(p): p.stat().st_mtime_ns for p in _HERE.rglob("*.py")}
+    if _SNAPSHOT and snapshot != _SNAPSHOT:
+        for name in [n for n in sys.modules if n.startswith(f"{__name__}.")]:
+            del sys.modules[name]
+    _SNAPSHOT.clear()
+    _SNAPSHOT.update(snapshot)
 
 
 def define_env(env):
-    from .mkdocs import page_macros
-    page_macros.define_env(env)
+    forget_changed_code()
+    from .mkdocs import chapter_macros, data, filters
+    for macro in chapter_macros.MACROS:
+        env.macro(macro)
+    for name, macro in chapter_macros.ALIASES.items():
+        env.macro(macro, name)
+    for filter_ in filters.FILTERS:
+        env.filter(filter_)
+    data.load(env)
 
 
 def on_pre_page_macros(env):
-    from .mkdocs import page_macros
-    page_macros.on_pre_page_macros(env)
+    from .mkdocs import data, page
+    page.prepare(env, *data.of(env))
 
 
 def on_post_build(env):
-    from .mkdocs import page_macros
-    page_macros.on_post_build(env)
+    from .mkdocs import data
+    data.write_downloads(env)

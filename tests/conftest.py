@@ -1,5 +1,12 @@
-"""Shared fixtures: a real MkDocs build of the real project, once per session,
-and throw-away copies of the project for tests that change data."""
+"""Shared fixtures. Behaviour is tested on small projects under tests/fixtures/, each built
+with the real publisher: its configuration, code, theme and the pages that are no year's
+report (home, data, guide). The real data/ and docs/ are checked only by invariants that
+hold for any number of years (test_real_report.py).
+
+- ``anju-2020``: the Anju District Library's first report, as published (with its seed text);
+- ``archive``: a small library with three years that differ in shape: a year without a
+  closure, with a new budget item and activity kind, without a breakdown.
+"""
 from __future__ import annotations
 
 import html
@@ -16,29 +23,49 @@ import pytest
 pytest_plugins = ["browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "macros", "overrides")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PUBLISHER = ("mkdocs.yml", "macros", "overrides")
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+_YEAR = re.compile(r"\d{4}")
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of everything the build reads, for tests that change it."""
+def copy_project(dest: Path, fixture: str | None = None) -> Path:
+    """The publisher with the content of *fixture* (or, without one, of the real project)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
+    ignore = shutil.ignore_patterns("__pycache__", ".cache")
+    for part in PUBLISHER:
         src = ROOT / part
         if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
+            shutil.copytree(src, dest / part, ignore=ignore)
+        else:
             shutil.copy2(src, dest / part)
+    content = ROOT if fixture is None else FIXTURES / fixture
+    (dest / "docs").mkdir()
+    for entry in (ROOT / "docs").iterdir():  # the pages that are no year's report
+        if not _YEAR.fullmatch(entry.name):
+            (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, dest / "docs" / entry.name)
+    for entry in (content / "docs").iterdir():
+        if _YEAR.fullmatch(entry.name):
+            shutil.copytree(entry, dest / "docs" / entry.name)
+    shutil.copytree(content / "data", dest / "data", ignore=ignore)
+    if fixture is not None and not (dest / "data" / "search-terms.txt").exists():
+        shutil.copy2(ROOT / "data" / "search-terms.txt", dest / "data" / "search-terms.txt")
     return dest
 
 
-def build(project: Path, site: Path, *extra: str, pdf: bool = False) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, *extra: str, pdf: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real `mkdocs build --strict`. The PDF step is left out unless a test is about it."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    env.setdefault("REPORT_PDF", "1" if pdf else "0")
-    env.pop("SITE_URL", None)  # the tests expect the default address, whatever CI publishes to
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", **(env or {}))
+    environment.setdefault("REPORT_PDF", "1" if pdf else "0")
+    environment.pop("SITE_URL", None)  # the tests expect the default address, whatever CI publishes to
     return subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site), *extra],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+                          cwd=project, env=environment, capture_output=True, text=True, timeout=600)
+
+
+def built(project: Path, site: Path, **options) -> Path:
+    result = build(project, site, **options)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
 
 
 def page_text(site: Path, path: str) -> str:
@@ -46,19 +73,50 @@ def page_text(site: Path, path: str) -> str:
     source = (site / path).read_text(encoding="utf-8")
     match = re.search(r"<article[^>]*>(.*?)</article>", source, re.S)
     assert match, f"{path} has no article"
-    text = re.sub(r"<[^>]+>", " ", match.group(1))
+    text = re.sub(r"<svg.*?</svg>", " ", match.group(1), flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The real project, built once with --strict."""
-    out = tmp_path_factory.mktemp("site")
-    result = build(ROOT, out, pdf=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def report(tmp_path_factory) -> Path:
+    """The anju-2020 fixture, built once with its PDF editions."""
+    project = copy_project(tmp_path_factory.mktemp("report") / "project", "anju-2020")
+    return built(project, tmp_path_factory.mktemp("report-site"), pdf=True)
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory) -> Path:
+    """The three-year archive fixture, built once with its PDF editions."""
+    project = copy_project(tmp_path_factory.mktemp("archive") / "project", "archive")
+    return built(project, tmp_path_factory.mktemp("archive-site"), pdf=True)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real project as it stands, built once (invariants only; the PDF is tested on fixtures)."""
+    return built(ROOT, tmp_path_factory.mktemp("real-site"))
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    return copy_project(tmp_path / "project")
+    """A throw-away copy of the anju-2020 fixture, for tests that change it."""
+    return copy_project(tmp_path / "project", "anju-2020")
+
+
+@pytest.fixture
+def archive_project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project", "archive")

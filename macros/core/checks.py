@@ -1,55 +1,49 @@
 """The arithmetic the report states, and completeness.
 
-Schema validation (validate.py) knows each value on its own; these checks know
-how values relate: parts add up to their totals, stated shares and rates match
-their counts, events fall in their year, nothing is left empty or untranslated
-in a published year.
+The schema knows each value on its own; these checks know how values relate: parts add
+up to their totals, stated shares and rates match their counts, events fall in their
+year, nothing is left empty or untranslated in a finished year. A part a year does not
+have (an optional part left out of its file) is simply not checked.
 """
 from __future__ import annotations
 
-import re
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from decimal import Decimal
+from typing import Any, Iterator
 
 from pydantic import BaseModel
 
-from .load import dotted
+from . import figures
+from .chronicle import FORMATS, PLACEHOLDER
+from .languages import CODES
+from .load import dotted, shown_path
 from .problems import Problem
 from .schema import MonthOnly, Text
-
-if TYPE_CHECKING:
-    from .validate import Site, YearReport
-
-# {name} or {name:ordinal} in an event's description.
-PLACEHOLDER = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
-PLACEHOLDER_FORMATS = {"ordinal"}
-LANGS = ("zh", "en")
+from .site import Site, Year
+from .trends import MEASURES
 
 
 class Finder:
     """Problems for one year, each pointing at its file and line."""
 
-    def __init__(self, report: "YearReport", root: Path):
-        self.report, self.root, self.found = report, root, []
+    def __init__(self, report: Year, project):
+        self.report, self.project, self.found = report, project, []
 
     def add(self, topic: str, place: tuple, zh: str, en: str, found: str, severity: str = "error"):
         doc = self.report.documents[topic]
-        from .validate import shown_path
-        self.found.append(Problem(shown_path(doc.path, self.root), doc.line_of(place),
+        self.found.append(Problem(shown_path(doc.path, self.project), doc.line_of(place),
                                   dotted(place), zh, en, found, severity))
 
 
-def check_site(site: "Site") -> list[Problem]:
+def check_site(site: Site) -> list[Problem]:
     out: list[Problem] = []
     for year, report in sorted(site.years.items()):
-        f = Finder(report, site.root)
+        f = Finder(report, site.project)
         _completeness(f)
         _unique_ids(f)
         _staff(f)
         _finance(f)
         _activities(f)
-        _statistics(f, site.years.get(year - 1))
+        _statistics(f, site.previous(year))
         _chronicle(f)
         out += f.found
     return out
@@ -62,25 +56,22 @@ def _known(*values: Any) -> bool:
 
 
 def _total(items, attr: str):
-    values = [getattr(i, attr) for i in items]
-    return sum(values, Decimal(0)) if _known(*values) else None
-
-
-def _at_precision(value: Decimal, like: Decimal) -> Decimal:
-    """*value* rounded to the number of decimals *like* was published with."""
-    return value.quantize(Decimal(1).scaleb(min(0, like.as_tuple().exponent)), rounding=ROUND_HALF_UP)
+    values = [getattr(i, attr) for i in items or []]
+    return sum(values, Decimal(0)) if values and _known(*values) else None
 
 
 def _walk(model: BaseModel, place: tuple = ()) -> Iterator[tuple[tuple, Any, bool]]:
-    """Yield (place, value, required) for every leaf of a validated model."""
+    """Yield (place, value, required) for every leaf of a validated model.
+    An optional part left out (None) is no leaf: the year does not have it."""
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = place + (name,)
+        required = info.is_required() or (isinstance(model, Text) and name in CODES)
         if isinstance(value, BaseModel):
             yield from _walk(value, here)
         elif isinstance(value, list):
             if not value:
-                yield here, None, info.is_required()
+                yield here, None, required
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from _walk(item, here + (i,))
@@ -90,7 +81,7 @@ def _walk(model: BaseModel, place: tuple = ()) -> Iterator[tuple[tuple, Any, boo
             for key, item in value.items():
                 yield here + (key,), item, True
         else:
-            yield here, value, info.is_required() or isinstance(model, Text)
+            yield here, value, required
 
 
 def _earlier(a: tuple, b: tuple) -> bool:
@@ -103,11 +94,11 @@ def _earlier(a: tuple, b: tuple) -> bool:
 
 def _completeness(f: Finder):
     severity = "todo" if f.report.draft else "error"
-    for topic, model in f.report.topics.items():
-        for place, value, required in _walk(model):
+    for topic in f.report.documents:
+        for place, value, required in _walk(f.report.topic(topic)):
             if not required or (value is not None and value != ""):
                 continue
-            if place[-1] == "en":
+            if place[-1] in CODES and place[-1] != "zh":
                 f.add(topic, place, "英文译文（待翻译）", "the English translation (not yet translated)",
                       "缺少英文 / the English text is missing", severity)
             else:
@@ -115,9 +106,8 @@ def _completeness(f: Finder):
 
 
 def _unique_ids(f: Finder):
-    for topic, model in f.report.topics.items():
-        for name in type(model).model_fields:
-            _ids_in(f, topic, getattr(model, name), (name,))
+    for topic in f.report.documents:
+        _ids_in(f, topic, f.report.topic(topic), ())
 
 
 def _ids_in(f: Finder, topic: str, value: Any, place: tuple):
@@ -149,7 +139,7 @@ def _sum_matches(f: Finder, topic: str, place: tuple, items, attr: str, total, t
 def _share_matches(f: Finder, topic: str, field: str, stated, part, whole, what_zh: str, what_en: str):
     if not _known(stated, part, whole) or whole == 0:
         return
-    computed = _at_precision(Decimal(part) / Decimal(whole) * 100, stated)
+    computed = figures.at_precision(Decimal(part) / Decimal(whole) * 100, stated)
     if computed != stated:
         f.add(topic, (field,),
               f"与人数相符的占比：{what_zh} {part} ÷ {whole} = {computed}%",
@@ -168,7 +158,12 @@ def _staff(f: Finder):
     if _known(s.professional_posts, s.headcount) and s.professional_posts > s.headcount:
         f.add("staff", ("professional_posts",), f"不超过在职职工人数 {s.headcount}",
               f"at most the headcount, {s.headcount}", str(s.professional_posts))
-    college = _total([e for e in s.education if e.college_or_above], "count")
+    if s.college_or_above_share is not None and s.education is None:
+        f.add("staff", ("college_or_above_share",), "同时填写 education（按学历的人数），以便核对占比",
+              "education (the counts by education) as well, to check the share against", "没有 education / no education")
+    college = _total([e for e in s.education or [] if e.college_or_above], "count")
+    if s.education and not any(e.college_or_above for e in s.education):
+        college = Decimal(0)
     _share_matches(f, "staff", "college_or_above_share", s.college_or_above_share, college, s.headcount,
                    "专科及以上", "college or above")
     _share_matches(f, "staff", "professional_share", s.professional_share, _total(s.titles, "count"),
@@ -179,10 +174,17 @@ def _staff(f: Finder):
 
 def _finance(f: Finder):
     fin = f.report.finance
-    _sum_matches(f, "finance", ("budget", "total"), fin.budget.items, "amount", fin.budget.total,
-                 "budget.total", "预算各项", "budget items")
-    _sum_matches(f, "finance", ("expenditure", "total"), fin.expenditure.items, "amount",
-                 fin.expenditure.total, "expenditure.total", "支出各项", "spending items")
+    for part, zh, en in (("budget", "预算各项", "budget items"), ("expenditure", "支出各项", "spending items")):
+        section = getattr(fin, part)
+        if section is not None:
+            _sum_matches(f, "finance", (part, "total"), section.items, "amount", section.total,
+                         f"{part}.total", zh, en)
+    spent = fin.expenditure
+    if spent is not None and spent.includes_central_fund and fin.central_free_opening_fund is None:
+        f.add("finance", ("expenditure", "includes_central_fund"),
+              "写明中央下拨免费开放资金（central_free_opening_fund），或改为 false",
+              "the central fund itself (central_free_opening_fund), or false here",
+              "true，但没有 central_free_opening_fund / true, but no central_free_opening_fund")
 
 
 def _activities(f: Finder):
@@ -191,26 +193,29 @@ def _activities(f: Finder):
     if _known(kinds, a.total) and kinds > a.total:
         f.add("activities", ("by_kind",), f"各类别场次之和不超过全年总数 {a.total}",
               f"counts by kind adding up to at most the total, {a.total}", f"之和为 / they add up to {kinds}")
+    if a.closure is not None and _known(a.closure.months) and a.closure.months > 12:
+        f.add("activities", ("closure", "months"), "不超过 12 的月数", "at most 12 months", str(a.closure.months))
 
 
-def _statistics(f: Finder, previous: "YearReport | None"):
+def _statistics(f: Finder, previous: Year | None):
     st = f.report.statistics
     d = st.digital_resources
-    if _known(d.new_tb, d.total_tb) and d.new_tb > d.total_tb:
+    if d is not None and _known(d.new_tb, d.total_tb) and d.new_tb > d.total_tb:
         f.add("statistics", ("digital_resources", "new_tb"), f"不超过数字资源总量 {d.total_tb} TB",
               f"at most the total held, {d.total_tb} TB", f"{d.new_tb} TB")
-    for name in ("views", "downloads", "circulation"):
-        if getattr(st, name).change_percent is None and (previous is None or "statistics" not in previous.topics):
-            f.add("statistics", (name, "change_percent"), "较上年变化率（没有上一年的数据，无法自动计算）",
-                  "the change on the previous year (there is no previous year's data to compute it from)",
-                  "空 / empty", "todo" if f.report.draft else "error")
-    if previous is None or "statistics" not in previous.topics:
-        return
-    for name in ("views", "downloads", "circulation"):
-        now, before = getattr(st, name), getattr(previous.statistics, name)
-        if not _known(now.value, now.change_percent, before.value) or before.value == 0:
+    for name in MEASURES:
+        now = getattr(st, name)
+        before = getattr(previous.statistics, name) if previous is not None else None
+        if now is None:
             continue
-        computed = _at_precision((Decimal(now.value) - before.value) / before.value * 100, now.change_percent)
+        if now.change_percent is None and before is None:
+            f.add("statistics", (name, "change_percent"),
+                  "较上年变化率（没有上一年的这项数据，无法自动计算）",
+                  "the change on the previous year (there is no previous year's figure to compute it from)",
+                  "空 / empty", "todo" if f.report.draft else "error")
+        if before is None or not _known(now.value, now.change_percent, before.value) or before.value == 0:
+            continue
+        computed = figures.at_precision((Decimal(now.value) - before.value) / before.value * 100, now.change_percent)
         if computed != now.change_percent:
             f.add("statistics", (name, "change_percent"),
                   f"与两年数据相符的变化率：({now.value} − {before.value}) ÷ {before.value} = {computed}%",
@@ -219,48 +224,58 @@ def _statistics(f: Finder, previous: "YearReport | None"):
 
 
 def _chronicle(f: Finder):
-    year = f.report.year
     previous = None
     for i, e in enumerate(f.report.chronicle.events):
-        if e.date is not None:
-            if e.date.year != year:
-                f.add("chronicle", ("events", i, "date"), f"{year} 年内的日期", f"a date in {year}", str(e.date))
-            # An event known only to its month may stand anywhere among that month's events.
-            start = (e.date.year, e.date.month, None if isinstance(e.date, MonthOnly) else e.date.day)
-            if e.end is not None:
-                if isinstance(e.date, MonthOnly):
-                    f.add("chronicle", ("events", i, "end"), "只有具体日期才能有结束日期",
-                          "an end date only after a full start date", str(e.end))
-                elif e.end <= e.date:
-                    f.add("chronicle", ("events", i, "end"), f"晚于开始日期 {e.date} 的日期",
-                          f"a date after the start, {e.date}", str(e.end))
-            if previous is not None and _earlier(start, previous):
-                f.add("chronicle", ("events", i, "date"), "按日期先后排列（此条早于上一条）",
-                      "events in date order (this one is earlier than the one before)", str(e.date))
-            previous = start
-        for lang in LANGS:
-            text = getattr(e.description, lang)
-            if not text:
-                continue
-            used = set()
-            for m in PLACEHOLDER.finditer(text):
-                name = m.group(1)
-                used.add(name)
-                spec = m.group(2)
-                if spec is not None and spec not in PLACEHOLDER_FORMATS:
-                    f.add("chronicle", ("events", i, "description", lang),
-                          "{名称} 或 {名称:ordinal}", "{name} or {name:ordinal}", m.group(0))
-                if name != "date" and name not in e.figures:
-                    f.add("chronicle", ("events", i, "description", lang),
-                          "{date} 或 figures 中已有的名称：" + "、".join(e.figures) ,
-                          "{date} or a name listed under figures: " + ", ".join(e.figures),
-                          f"{{{name}}}")
-            if text.count("{") != text.count("}"):
-                f.add("chronicle", ("events", i, "description", lang), "成对的 { 和 }", "paired { and }",
-                      "括号不成对 / unpaired braces")
-            for name in e.figures:
-                if name not in used:
-                    f.add("chronicle", ("events", i, "figures", name),
-                          f"在 description.{lang} 中以 {{{name}}} 引用这个数字",
-                          f"the figure used as {{{name}}} in description.{lang}",
-                          "未被引用 / not used")
+        previous = _event_date(f, i, e, previous)
+        _event_account(f, i, e)
+        if e.photo is not None and e.photo_alt is None:
+            f.add("chronicle", ("events", i, "photo_alt"), "照片的文字说明（供读屏软件和图片无法显示时使用）",
+                  "the photo's text alternative (for screen readers and when the image cannot show)",
+                  "缺少 photo_alt / no photo_alt")
+
+
+def _event_date(f: Finder, i: int, e, previous):
+    year = f.report.year
+    if e.date is None:
+        return previous
+    if e.date.year != year:
+        f.add("chronicle", ("events", i, "date"), f"{year} 年内的日期", f"a date in {year}", str(e.date))
+    # An event known only to its month may stand anywhere among that month's events.
+    start = (e.date.year, e.date.month, None if isinstance(e.date, MonthOnly) else e.date.day)
+    if e.end is not None:
+        if isinstance(e.date, MonthOnly):
+            f.add("chronicle", ("events", i, "end"), "只有具体日期才能有结束日期",
+                  "an end date only after a full start date", str(e.end))
+        elif e.end <= e.date:
+            f.add("chronicle", ("events", i, "end"), f"晚于开始日期 {e.date} 的日期",
+                  f"a date after the start, {e.date}", str(e.end))
+    if previous is not None and _earlier(start, previous):
+        f.add("chronicle", ("events", i, "date"), "按日期先后排列（此条早于上一条）",
+              "events in date order (this one is earlier than the one before)", str(e.date))
+    return start
+
+
+def _event_account(f: Finder, i: int, e):
+    for lang in CODES:
+        text = getattr(e.description, lang)
+        if not text:
+            continue
+        used = set()
+        for m in PLACEHOLDER.finditer(text):
+            name, spec = m.group(1), m.group(2)
+            used.add(name)
+            if spec is not None and spec not in FORMATS:
+                f.add("chronicle", ("events", i, "description", lang),
+                      "{名称} 或 {名称:ordinal}", "{name} or {name:ordinal}", m.group(0))
+            if name != "date" and name not in e.figures:
+                f.add("chronicle", ("events", i, "description", lang),
+                      "{date} 或 figures 中已有的名称：" + "、".join(e.figures),
+                      "{date} or a name listed under figures: " + ", ".join(e.figures), f"{{{name}}}")
+        if text.count("{") != text.count("}"):
+            f.add("chronicle", ("events", i, "description", lang), "成对的 { 和 }", "paired { and }",
+                  "括号不成对 / unpaired braces")
+        for name in e.figures:
+            if name not in used:
+                f.add("chronicle", ("events", i, "figures", name),
+                      f"在 description.{lang} 中以 {{{name}}} 引用这个数字",
+                      f"the figure used as {{{name}}} in description.{lang}", "未被引用 / not used")

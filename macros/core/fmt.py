@@ -1,6 +1,6 @@
 """Numbers, money, percentages and dates, written the way each language's
-readers expect. Every function takes the language (``"zh"`` or ``"en"``) and
-never changes a figure's published precision.
+readers expect. Every function takes the language (a code of languages.LANGUAGES)
+and never changes a figure's published precision.
 
 Locale rules come from Babel (CLDR). Chinese follows the house typesetting
 convention of the seed report: a space between Chinese and Arabic numerals
@@ -14,24 +14,22 @@ from decimal import Decimal
 from typing import Union
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
+from .figures import places
+from .languages import LANGUAGES
 from .schema import MonthOnly
 
 Number = Union[int, Decimal]
-LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}  # en_GB: "13 January 2020", day before month
+LOCALES = {code: language.babel for code, language in LANGUAGES.items()}
+# A figure and its unit never part at the end of a line (on a 360 px phone least of all).
+NBSP = "\u00a0"
 WAN = Decimal(10_000)
 # CLDR's "long" date is used with the year; these are its parts without it.
 _PATTERNS = {
     "zh": {"day_month": "M月d日", "month": "M月", "month_year": "y年M月"},
     "en": {"day_month": "d MMMM", "month": "MMMM", "month_year": "MMMM y"},
 }
-
-
-def _decimals(value: Number) -> int:
-    if isinstance(value, int):
-        return 0
-    return max(0, -value.as_tuple().exponent)
 
 
 def _pattern(decimals: int, grouping: bool) -> str:
@@ -42,7 +40,7 @@ def _pattern(decimals: int, grouping: bool) -> str:
 def number(value: Number, lang: str) -> str:
     """A count or measure at its published precision: ``60173`` / ``60,173``."""
     value = Decimal(value)
-    return format_decimal(value, format=_pattern(_decimals(value), lang != "zh"),
+    return format_decimal(value, format=_pattern(places(value), lang != "zh"),
                           locale=LOCALES[lang], decimal_quantization=True)
 
 
@@ -51,15 +49,36 @@ def wan(value: Number) -> Decimal:
     return Decimal(value) * WAN
 
 
-def money(amount_wan: Number, lang: str) -> str:
-    """An amount published in 万元: "168.52 万元" in Chinese, exact yuan "CNY 1,685,200" in English."""
+def with_unit(figure: str, unit: str, lang: str) -> str:
+    """A formatted figure and its unit, bound together: ``45 场次``, ``4,768 m²``, ``12%``."""
+    if not unit:
+        return figure
+    return f"{figure}{unit}" if unit == "%" else f"{figure}{NBSP}{unit}"
+
+
+def money_figure(amount_wan: Number, lang: str) -> str:
+    """An amount in 万元 as a table cell shows it under its unit: ``168.52`` / ``1,685,200`` (yuan)."""
     amount_wan = Decimal(amount_wan)
     if lang == "zh":
-        return f"{number(amount_wan, 'zh')} 万元"
-    yuan = amount_wan * WAN
-    decimals = max(0, _decimals(amount_wan) - 4)  # no precision lost, none invented
-    return format_currency(yuan, "CNY", format="¤¤\u00a0" + _pattern(decimals, True),
-                           locale=LOCALES[lang], currency_digits=False).replace("\u00a0", " ")
+        return number(amount_wan, "zh")
+    decimals = max(0, places(amount_wan) - 4)  # exact yuan: no precision lost, none invented
+    return format_decimal(amount_wan * WAN, format=_pattern(decimals, True), locale=LOCALES[lang],
+                          decimal_quantization=True)
+
+
+def money(amount_wan: Number, lang: str) -> str:
+    """An amount published in 万元: "168.52 万元" in Chinese, exact yuan "CNY 1,685,200" in English."""
+    if lang == "zh":
+        return with_unit(money_figure(amount_wan, lang), "万元", lang)
+    return f"CNY{NBSP}{money_figure(amount_wan, lang)}"
+
+
+def file_size(size: int, lang: str) -> str:
+    """A download's size as readers read it: ``812 B``, ``3.4 KB``, ``1.2 MB``."""
+    for unit, bound in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= bound:
+            return with_unit(number(Decimal(size / bound).quantize(Decimal("0.1")), lang), unit, lang)
+    return with_unit(number(size, lang), "B", lang)
 
 
 def percent(value: Number, lang: str) -> str:
@@ -96,9 +115,10 @@ def change(value: Number, lang: str, previous_year: int, up: str | None = None,
 
 
 def space_cjk(text: str) -> str:
-    """Put a space between Chinese characters and Latin letters or numerals."""
-    text = re.sub(r"([\u4e00-\u9fff])([0-9A-Za-z])", r"\1 \2", text)
-    return re.sub(r"([0-9A-Za-z%])([\u4e00-\u9fff])", r"\1 \2", text)
+    """Put a space between Chinese characters and Latin letters or numerals: a no-break space,
+    so that ``1 月 13 日`` never parts at the end of a line."""
+    text = re.sub(r"([\u4e00-\u9fff])([0-9A-Za-z])", rf"\1{NBSP}\2", text)
+    return re.sub(r"([0-9A-Za-z%])([\u4e00-\u9fff])", rf"\1{NBSP}\2", text)
 
 
 def date(value: dt.date | MonthOnly, lang: str, with_year: bool | None = None) -> str:
@@ -119,7 +139,7 @@ def date(value: dt.date | MonthOnly, lang: str, with_year: bool | None = None) -
 def as_of(value: dt.date, lang: str) -> str:
     """A reporting date: the last day of a year reads ``2020 年底`` / ``the end of 2020``."""
     if (value.month, value.day) == (12, 31):
-        return f"{value.year} 年底" if lang == "zh" else f"the end of {value.year}"
+        return f"{value.year}{NBSP}年底" if lang == "zh" else f"the end of {value.year}"
     return date(value, lang, with_year=True)
 
 
@@ -146,7 +166,7 @@ def at_least(value: int, lang: str) -> str:
     """A published lower bound: ``上千`` / ``over 1,000``; other values ``300 余`` / ``over 300``."""
     if lang == "zh":
         words = {100: "上百", 1000: "上千", 10000: "上万"}
-        return words.get(int(value), f"{number(value, 'zh')} 余")
+        return words.get(int(value), f"{number(value, 'zh')}{NBSP}余")
     return f"over {number(value, 'en')}"
 
 
@@ -168,11 +188,3 @@ def cn_numeral(n: int) -> str:
         raise ValueError(f"chapter number out of range: {n}")
     tens, ones = divmod(n, 10)
     return ((_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (_DIGITS[ones] if ones else "")) or "零"
-
-
-def share(part: Number, whole: Number, decimals: int = 0) -> Decimal:
-    """part ÷ whole as a percentage, rounded half up to *decimals* places."""
-    from decimal import ROUND_HALF_UP
-    if not whole:
-        return Decimal(0)
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

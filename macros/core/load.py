@@ -1,17 +1,27 @@
-"""Reading the report's YAML files safely.
+"""Reading the report's YAML files, strictly and safely.
 
-Staff edit these files by hand, often on Windows, so this module is strict
-about what PyYAML is lenient about: the encoding must be UTF-8, a key may
-appear only once in a mapping, and tabs may not indent. Every value keeps the
-line it came from, so that later checks can point at it.
+Staff edit these files by hand, often on Windows, and a data file is also an attack
+surface, so this reader refuses what YAML would otherwise accept silently:
 
-Decimal numbers are read from their source text (``105.5`` stays ``105.5``,
-``40`` stays ``40``) so that figures keep their published precision.
+- a file that is not UTF-8, not a regular file, larger than any report needs, or a
+  link leading out of the project (its target is never read or shown);
+- tabs or full-width spaces in the indentation, a full-width colon after a field name;
+- control characters and invisible or right-to-left formatting characters, typed or
+  written as escapes such as ``"\\x00"``;
+- anchors and aliases (``&a`` / ``*a``: no use in a report, and the way to an alias
+  bomb), tags (``!include …``), and nesting deeper than any report needs;
+- a key given twice.
+
+Scalars follow YAML 1.2's core rules, not 1.1's: ``022`` is 22, while ``1:30``,
+``0x12`` and ``yes`` stay text, so that a figure is what staff typed or an error.
+Decimals keep their published precision (``105.5`` stays ``105.5``), and every value
+keeps the line it came from, so that later checks can point at it.
 """
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +31,9 @@ import yaml
 
 from .problems import DataError, Problem
 
-Path_ = tuple  # a value's place in a document: keys and list indexes
+Place = tuple  # a value's place in a document: keys and list indexes
+MAX_BYTES = 512 * 1024   # a year's largest file is a few kB
+MAX_DEPTH = 8            # the schema nests five levels at most
 
 
 @dataclass
@@ -30,9 +42,9 @@ class Document:
 
     path: Path
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[Place, int] = field(default_factory=dict)
 
-    def line_of(self, place: Path_) -> int:
+    def line_of(self, place: Place) -> int:
         """The line of the value at *place*, or of its nearest parent."""
         place = tuple(place)
         while place:
@@ -42,117 +54,17 @@ class Document:
         return self.lines.get((), 1)
 
 
-_TAB_INDENT = re.compile(r"^ *\t", re.M)
-
-
-def read_text(path: Path, shown: str) -> str:
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):  # Notepad's UTF-8 BOM is harmless
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise DataError([Problem(
-            shown, line, None,
-            "文件应以 UTF-8 编码保存（在记事本或 VS Code 中“另存为”并选择 UTF-8）",
-            "the file must be saved as UTF-8 (use 'Save as' and choose UTF-8)",
-            "看起来是 GBK 或其他编码 / looks like GBK or another encoding",
-        )]) from None
-    return text.replace("\r\n", "\n")
-
-
-def load_document(path: Path, shown: str | None = None) -> Document:
-    """Read one YAML file into a :class:`Document`, or raise DataError."""
-    shown = shown or path.as_posix()
-    text = read_text(path, shown)
-    tab = _TAB_INDENT.search(text)
-    if tab:
-        line = text[: tab.start()].count("\n") + 1
-        raise DataError([Problem(
-            shown, line, None,
-            "缩进只能用空格，不能用 Tab 键",
-            "indent with spaces only, never with tabs",
-            "行首有 Tab 字符 / a tab at the start of the line",
-        )])
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        raise DataError([Problem(
-            shown, 1, None,
-            "文件不能为空，应包含本主题的数据",
-            "the file must not be empty; it should hold this topic's data",
-            "空文件 / an empty file",
-        )])
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        raise DataError([Problem(
-            shown, line, None,
-            "正确的 YAML 格式（检查冒号后的空格、引号是否成对、缩进是否对齐）",
-            "valid YAML (check the space after each colon, paired quotes, aligned indentation)",
-            f"YAML 语法错误 / syntax error: {err.problem}",
-        )]) from None
-    doc = Document(path=path, data=None)
-    problems: list[Problem] = []
-    doc.data = _construct(node, (), doc, shown, problems)
-    if problems:
-        raise DataError(problems)
-    return doc
-
-
-
-_SCALARS = yaml.constructor.SafeConstructor()
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.tag == _FLOAT_TAG:
-        text = node.value.replace("_", "")
+def shown_path(path: Path, root: Path | None) -> str:
+    """*path* as staff see it: relative to the project (data/2020/staff.yaml)."""
+    if root is not None:
         try:
-            return Decimal(text)
-        except ArithmeticError:
-            return text  # .inf / .nan: the schema rejects them with a message
-    try:
-        return _SCALARS.construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError):
-        return node.value  # e.g. 2020-05-38: kept as text, so the schema reports it
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
-def _construct(node: yaml.Node, place: Path_, doc: Document, shown: str,
-               problems: list[Problem]) -> Any:
-    doc.lines[place] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if isinstance(key, (_dt.date, int)) and not isinstance(key, bool):
-                key = str(key_node.value)
-            if key in result:
-                first = doc.lines.get(place + (key,), "?")
-                problems.append(Problem(
-                    shown, key_node.start_mark.line + 1, _dotted(place + (key,)),
-                    f"同一层级中每个字段只能出现一次（第 {first} 行已经写过）",
-                    f"each field only once at the same level (already given on line {first})",
-                    f"重复的字段 / duplicate field “{key}”",
-                ))
-                continue
-            result[key] = _construct(value_node, place + (key,), doc, shown, problems)
-            doc.lines[place + (key,)] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, place + (i,), doc, shown, problems)
-            for i, item in enumerate(node.value)
-        ]
-    return _scalar(node)
-
-
-def _dotted(place: Path_) -> str:
+def dotted(place: Place) -> str:
     """``("budget", "items", 2, "amount")`` -> ``budget.items[3].amount``.
 
     List positions are shown counting from 1, as staff count them.
@@ -166,4 +78,212 @@ def _dotted(place: Path_) -> str:
     return out
 
 
-dotted = _dotted
+def _problem(shown: str, line: int | None, zh: str, en: str, found: str) -> DataError:
+    return DataError([Problem(shown, line, None, zh, en, found)])
+
+
+# ------------------------------------------------------------ the file
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether *path*, links followed, stays inside *root*."""
+    try:
+        path.resolve(strict=False).relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def read_text(path: Path, shown: str, root: Path | None = None) -> str:
+    """The file's text, or DataError: never a link out of *root*, a device, or a huge file."""
+    if root is not None and not inside(path, root):
+        raise _problem(shown, None, "项目文件夹里的普通文件（链接不能指向项目之外）",
+                       "an ordinary file inside the project (a link must not lead outside it)",
+                       "指向项目之外的链接，未读取 / a link leading outside the project; not read")
+    try:
+        info = path.stat()
+    except OSError:
+        raise _problem(shown, None, "存在的文件", "an existing file",
+                       "文件不存在或无法读取 / missing or unreadable") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _problem(shown, None, "普通文件", "an ordinary file",
+                       "不是普通文件（文件夹、设备等）/ not an ordinary file") from None
+    if info.st_size > MAX_BYTES:
+        raise _problem(shown, None, f"不超过 {MAX_BYTES // 1024} KB 的数据文件",
+                       f"a data file of at most {MAX_BYTES // 1024} KB",
+                       f"{info.st_size // 1024} KB") from None
+    raw = path.read_bytes()[: MAX_BYTES + 1]
+    if raw.startswith(b"\xef\xbb\xbf"):  # Notepad's UTF-8 BOM is harmless
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _problem(shown, raw[: err.start].count(b"\n") + 1,
+                       "文件应以 UTF-8 编码保存（在记事本或 VS Code 中“另存为”并选择 UTF-8）",
+                       "the file must be saved as UTF-8 (use 'Save as' and choose UTF-8)",
+                       "看起来是 GBK 或其他编码 / looks like GBK or another encoding") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ------------------------------------------------------------ characters and lines staff cannot see
+
+# C0 and C1 controls but tab and newline, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Zero-width and direction-changing characters: invisible in an editor, and able to make
+# text read differently from how it is stored.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_FULLWIDTH_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*：")
+_BAD_INDENT = re.compile(r"^[ ]*[\t\u3000]")
+
+
+def _character_problem(text: str) -> tuple[str, str, str] | None:
+    """(expected zh, expected en, found) for a character no report text may hold."""
+    control = _CONTROL.search(text)
+    if control:
+        return ("只含可见文字的文本（不能有控制字符）", "text without control characters",
+                f"控制字符 / control character U+{ord(control.group()):04X}")
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        return ("不含不可见字符的文本（复制网页或 Word 文字时常会带入，请删除后重新输入）",
+                "text without invisible characters (they come along when copying from web pages "
+                "or Word; delete and retype the text)",
+                f"不可见或改变文字方向的字符 / invisible or direction-changing character "
+                f"U+{ord(invisible.group()):04X}")
+    return None
+
+
+def _scan_lines(text: str, shown: str) -> None:
+    problems = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if _BAD_INDENT.match(line):
+            problems.append(Problem(shown, number, None, "缩进只能用半角空格，不能用 Tab 键或全角空格",
+                                    "indent with ordinary spaces only, never with tabs or full-width spaces",
+                                    "行首有 Tab 或全角空格 / a tab or full-width space at the start of the line"))
+        elif _FULLWIDTH_COLON.match(line):
+            problems.append(Problem(shown, number, None, "字段名后用半角冒号“:”，后面加一个空格",
+                                    "a half-width colon ':' and a space after the field name",
+                                    "全角冒号“：”/ a full-width colon '：'"))
+        else:
+            wrong = _character_problem(line)
+            if wrong:
+                problems.append(Problem(shown, number, None, *wrong))
+    if problems:
+        raise DataError(problems)
+
+
+# ------------------------------------------------------------ YAML, the subset a report needs
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2's core scalars, and dates: no octal, sexagesimal, yes/no or .inf."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$",
+     "-+0123456789."),
+    ("timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "0123456789"),
+):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def _refuse_what_reports_never_need(text: str, shown: str) -> None:
+    """Anchors, aliases, tags and deep nesting, found in the event stream before anything is built."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _problem(shown, line, "直接写出每个值（年报数据不用锚点 & 和别名 *）",
+                               "every value written out (report data uses no anchors & or aliases *)",
+                               "锚点或别名 / an anchor or alias")
+            tag = getattr(event, "tag", None)
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+                raise _problem(shown, line, "不带标签的值（去掉以 ! 开头的部分）",
+                               "a value without a tag (remove the part starting with !)",
+                               f"标签 / a tag “{tag}”")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _problem(shown, line, f"不超过 {MAX_DEPTH} 层的嵌套", f"at most {MAX_DEPTH} levels of nesting",
+                                   "嵌套过深 / nested too deeply")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise _problem(shown, mark.line + 1 if mark else None,
+                       "正确的 YAML 格式（检查冒号后的空格、引号是否成对、缩进是否对齐）",
+                       "valid YAML (check the space after each colon, paired quotes, aligned indentation)",
+                       f"YAML 语法错误 / syntax error: {err.problem}") from None
+
+
+def load_document(path: Path, shown: str | None = None, root: Path | None = None) -> Document:
+    """Read one YAML file into a :class:`Document`, or raise DataError.
+
+    *root* is the project folder: a file reached through a link out of it is refused."""
+    shown = shown or shown_path(path, root)
+    text = read_text(path, shown, root)
+    _scan_lines(text, shown)
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _problem(shown, 1, "文件不能为空，应包含本主题的数据",
+                       "the file must not be empty; it should hold this topic's data", "空文件 / an empty file")
+    _refuse_what_reports_never_need(text, shown)
+    node = yaml.compose(text, Loader=_Loader)
+    doc = Document(path=path, data=None)
+    problems: list[Problem] = []
+    doc.data = _construct(node, (), doc, shown, problems)
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    kind = node.tag.removeprefix(_TAG) if node.style is None else "str"
+    text = node.value
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() == "true"
+    if kind == "int":
+        return int(text, 10)
+    if kind == "float":
+        return Decimal(text)
+    if kind == "timestamp":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # e.g. 2020-05-38: kept as text, so the schema reports it
+    return text
+
+
+def _construct(node: yaml.Node, place: Place, doc: Document, shown: str, problems: list[Problem]) -> Any:
+    line = node.start_mark.line + 1
+    doc.lines[place] = line
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and not isinstance(key, str):
+                key = str(key_node.value)  # 2020: or 12: as a key is still a name
+            if key in result:
+                first = doc.lines.get(place + (key,), "?")
+                problems.append(Problem(
+                    shown, key_node.start_mark.line + 1, dotted(place + (key,)),
+                    f"同一层级中每个字段只能出现一次（第 {first} 行已经写过）",
+                    f"each field only once at the same level (already given on line {first})",
+                    f"重复的字段 / duplicate field “{key}”"))
+                continue
+            result[key] = _construct(value_node, place + (key,), doc, shown, problems)
+            doc.lines[place + (key,)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, place + (i,), doc, shown, problems) for i, item in enumerate(node.value)]
+    value = _scalar(node)
+    if isinstance(value, str):
+        wrong = _character_problem(value)  # "\x00", "\e" and friends written as escapes
+        if wrong:
+            problems.append(Problem(shown, line, dotted(place) or None, *wrong))
+    return value

@@ -1,10 +1,13 @@
-"""The PDF edition: one document per year and language, from the built pages.
+"""The PDF edition: one document per year and language, from the chapters' HTML.
 
-Plain functions: the MkDocs hook (pdf_hook.py) hands over the chapters' HTML in
-navigation order; this module adds a cover and a contents page whose page
-numbers WeasyPrint fills in (target-counter), checks that a CJK font is
-installed and covers every character, and writes the PDF. Dates in the PDF's
-metadata come from SOURCE_DATE_EPOCH when it is set, so builds repeat.
+Plain functions: the glue (macros/mkdocs/pdf_edition.py) hands over each chapter's
+heading and HTML in order; this module adds a cover and a contents page whose page
+numbers WeasyPrint fills in (target-counter), checks that a CJK font is installed and
+covers every character, and writes the PDF.
+
+Nothing of the machine that builds it goes into the PDF: links point at the published
+site (site_url), images are read only from the project's own docs/, and the dates come
+from SOURCE_DATE_EPOCH (see build_date.py), so two builds of one state are identical.
 """
 from __future__ import annotations
 
@@ -17,16 +20,13 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 CSS = Path(__file__).with_name("pdf.css")
 FONT_FAMILY = "Noto Sans CJK SC"
-INSTALL_HINT = ("缺少中文字体，无法生成 PDF。请安装 Noto CJK 字体：apt-get install fonts-noto-cjk\n"
-                "No CJK font is installed, so the PDF cannot be made. Install Noto CJK: apt-get install fonts-noto-cjk")
-
-
-def file_name(year: int, lang: str) -> str:
-    """downloads/<year>/<this>: anju-library-annual-report-2020-zh.pdf."""
-    return f"anju-library-annual-report-{year}-{lang}.pdf"
+INSTALL_HINT = ("缺少中文字体，无法生成 PDF。请安装 Noto CJK 字体：apt-get install fonts-noto-cjk（make build 会自动安装）\n"
+                "No CJK font is installed, so the PDF cannot be made. Install Noto CJK: apt-get install "
+                "fonts-noto-cjk (make build installs it)")
 
 
 class PdfError(Exception):
@@ -36,8 +36,15 @@ class PdfError(Exception):
 @dataclass
 class Chapter:
     anchor: str
-    heading: str
+    heading: str     # plain text
     html: str
+
+
+@dataclass
+class Edition:
+    path: Path
+    size: int        # bytes
+    pages: int
 
 
 def font_file() -> Path:
@@ -59,31 +66,55 @@ def missing_glyphs(text: str, font: Path) -> set[str]:
     return {c for c in set(text) if not c.isspace() and ord(c) not in covered and ord(c) >= 0x20}
 
 
-def document(lang: str, library: str, title: str, contents_label: str, chapters: list[Chapter]) -> str:
-    """One HTML document: cover, contents with page numbers, the chapters."""
+def _stamp() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document(tag: str, library: str, title: str, cover_title: str, year: str, contents_label: str,
+             chapters: list[Chapter]) -> str:
+    """One HTML document: cover, contents with page numbers, the chapters. Texts are escaped once, here;
+    *title* is the document's full title (its metadata and running header)."""
     toc = "".join(f'<li><a href="#{c.anchor}">{html.escape(c.heading)}</a></li>' for c in chapters)
     body = "".join(f'<section class="chapter" id="{c.anchor}">{c.html}</section>' for c in chapters)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the PDF's dates, for builds that repeat byte for byte
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f'<!doctype html><html lang="{"zh-Hans" if lang == "zh" else lang}"><head><meta charset="utf-8">'
+    stamp = _stamp()
+    return (f'<!doctype html><html lang="{tag}"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><meta name=\"author\" content=\"{html.escape(library)}\">"
             f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
             "</head><body>"
             f'<section class="cover"><p class="cover__library">{html.escape(library)}</p>'
-            f'<h1 class="cover__title">{html.escape(title)}</h1></section>'
+            f'<div class="cover__rule"></div><h1 class="cover__title">{html.escape(cover_title)}</h1>'
+            f'<p class="cover__year">{html.escape(year)}</p>'
+            f'<p class="cover__running" aria-hidden="true">{html.escape(title)}</p></section>'
             f'<nav class="contents"><h2>{html.escape(contents_label)}</h2><ol>{toc}</ol></nav>'
             f"{body}</body></html>")
 
 
 def chapter_html(content: str) -> str:
-    """A page's article HTML made fit for print: details opened, links to downloads kept as text."""
+    """A page's article HTML made fit for print: details opened, permalink marks dropped."""
     content = re.sub(r"<details([^>]*)>", r"<details\1 open>", content)
-    content = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", content)
-    return content
+    return re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", content)
 
 
-def render(source: str, target: Path, base_url: str, title: str, lang: str) -> None:
+def fetcher(site_url: str, docs_dir: Path):
+    """WeasyPrint's URL fetcher for one build: a picture of the published site is read from the
+    project's docs/; nothing else is fetched, from the network or from the machine."""
+    import weasyprint
+    docs = docs_dir.resolve()
+
+    def fetch(url: str, *args, **kwargs):
+        if url.startswith("data:"):
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+        if url.startswith(site_url):
+            path = (docs / unquote(urlsplit(url).path[len(urlsplit(site_url).path):])).resolve()
+            if docs in path.parents and path.is_file():
+                return {"string": path.read_bytes(), "mime_type": None}
+        raise PdfError(f"not fetched: {url}")
+    return fetch
+
+
+def render(source: str, target: Path, base_url: str, site_url: str, docs_dir: Path) -> Edition:
     """Write the PDF, or raise PdfError (no CJK font, or characters it cannot draw)."""
     font = font_file()
     text = html.unescape(re.sub(r"<[^>]+>", " ", source))
@@ -92,7 +123,8 @@ def render(source: str, target: Path, base_url: str, title: str, lang: str) -> N
         raise PdfError(f"字体 {font.name} 缺少这些字符的字形 / the font lacks glyphs for: {''.join(sorted(missing))}")
     import weasyprint
     target.parent.mkdir(parents=True, exist_ok=True)
-    weasyprint.HTML(string=source, base_url=base_url).write_pdf(
-        str(target), stylesheets=[weasyprint.CSS(filename=str(CSS))],
-        # a fixed identifier: the same source gives the same bytes
-        pdf_identifier=hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode())
+    rendered = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher(site_url, docs_dir)).render(
+        stylesheets=[weasyprint.CSS(filename=str(CSS))])
+    # A fixed identifier: the same source gives the same bytes.
+    rendered.write_pdf(str(target), pdf_identifier=hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode())
+    return Edition(target, target.stat().st_size, len(rendered.pages))

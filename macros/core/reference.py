@@ -1,6 +1,6 @@
-"""The editing guide's references, generated so they never go stale:
-the macros and filters chapters may call (from their docstrings) and the
-fields of each data file (from schema.py)."""
+"""The editing guide's references, generated so they never go stale: the macros and filters
+chapters may call (from their docstrings), the tables and charts (from the registry) and
+the fields of each data file (from schema.py), each in the guide's language."""
 from __future__ import annotations
 
 import inspect
@@ -9,37 +9,51 @@ from typing import Callable
 
 from pydantic import BaseModel
 
+from .languages import DEFAULT
 from .schema import TOPICS, Library, Text, model_inside
+from .tables import TABLES
 
 
-def callables(functions: dict[str, Callable], module: str = "macros",
-              filters: bool = False) -> list[tuple[str, str]]:
-    """(call signature, docstring) of the project's own macros or filters, by name.
-    A filter's first parameter is the value before the ``|``, so it is left out."""
+def _in(text: str, lang: str, separator: str) -> str:
+    """The part of a bilingual text ("中文 / English", or two lines) in *lang*."""
+    zh, _, en = text.partition(separator)
+    return (zh if lang == DEFAULT else en or zh).strip()
+
+
+def callables(functions: list[Callable], lang: str, filters: bool = False) -> list[tuple[str, str]]:
+    """(call signature, what it does) of each macro or filter, from its docstring: its first line
+    in Chinese, the rest in English. A filter's page and value (before the ``|``) are not shown."""
     out = []
-    for name, fn in sorted(functions.items()):
-        if getattr(fn, "__module__", None) != module:
-            continue  # mkdocs-macros' built-ins
+    for fn in sorted(functions, key=lambda f: f.__name__):
         target = inspect.unwrap(fn)
-        params = list(inspect.signature(target).parameters.values())[1 if filters else 0:]
-        signature = f"{name}({', '.join(str(p) for p in params)})" if params or not filters else name
-        out.append((signature, inspect.cleandoc(target.__doc__ or "")))
+        params = list(inspect.signature(target).parameters.values())
+        params = params[2:] if filters else [p for p in params if p.name != "context"]
+        shown = ", ".join(str(p) for p in params)
+        name = fn.__name__
+        signature = (f"value | {name}({shown})" if shown else f"value | {name}") if filters else f"{name}({shown})"
+        out.append((signature, _in(inspect.cleandoc(target.__doc__ or ""), lang, "\n")))
     return out
 
 
-def fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str]]:
+def tables(lang: str) -> list[tuple[str, str, str]]:
+    """(name, caption, download file) of every table and chart of the registry."""
+    return [(entry.name, entry.caption[lang], f"{entry.file}.csv") for entry in TABLES]
+
+
+def fields(model: type[BaseModel], lang: str, prefix: str = "") -> list[tuple[str, str, str]]:
     """(field path, kind, description) for every field of *model*, nested ones included."""
     out = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        inner, is_list = _inner(info.annotation)
+        inner, is_list = model_inside(info.annotation), typing.get_origin(_unoptional(info.annotation)) is list
+        description = _in(info.description or "", lang, " / ")
         if inner is Text:
-            out.append((path, "zh / en", info.description or ""))
+            out.append((path, "zh / en", description))
         elif inner is not None:
-            out.append((path + ("[]" if is_list else ""), "list" if is_list else "group", info.description or ""))
-            out += fields(inner, f"{path}{'[]' if is_list else ''}.")
+            out.append((path + ("[]" if is_list else ""), _KINDS["list" if is_list else "group"][lang], description))
+            out += fields(inner, lang, f"{path}{'[]' if is_list else ''}.")
         else:
-            out.append((path, _kind(info.annotation), info.description or ""))
+            out.append((path, _kind(info.annotation, lang), description))
     return out
 
 
@@ -47,14 +61,24 @@ def data_files() -> dict[str, type[BaseModel]]:
     return {"data/library.yaml": Library, **{f"data/<year>/{t}.yaml": m for t, m in TOPICS.items()}}
 
 
-def _inner(annotation) -> tuple[type[BaseModel] | None, bool]:
-    return model_inside(annotation), typing.get_origin(annotation) is list
+def _unoptional(annotation):
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return args[0] if typing.get_origin(annotation) is typing.Union and len(args) == 1 else annotation
 
 
-def _kind(annotation) -> str:
+_KINDS = {
+    "list": {"zh": "列表", "en": "list"}, "group": {"zh": "一组字段", "en": "group"},
+    "figures": {"zh": "数字", "en": "figures"}, "number": {"zh": "数字", "en": "number"},
+    "whole number": {"zh": "整数", "en": "whole number"}, "date": {"zh": "日期", "en": "date"},
+    "true/false": {"zh": "true 或 false", "en": "true/false"}, "text": {"zh": "文字", "en": "text"},
+    "value": {"zh": "值", "en": "value"},
+}
+
+
+def _kind(annotation, lang: str) -> str:
     text = repr(annotation)
     for word, kind in (("dict", "figures"), ("Decimal", "number"), ("int", "whole number"),
                        ("date", "date"), ("bool", "true/false"), ("str", "text")):
         if word in text:
-            return kind
-    return "value"
+            return _KINDS[kind][lang]
+    return _KINDS["value"][lang]

@@ -1,19 +1,19 @@
-"""HTML and prose that chapters insert through macros: tables, lists, the chronicle.
+"""HTML that chapters insert through macros: tables, lists, the chronicle, figures at a glance.
 
-Every piece of text that comes from data passes through :func:`esc`, so markup
-typed into a YAML field shows as typed and is never executed or interpreted.
+Every piece of text that comes from data passes through :func:`esc` exactly once, so
+markup typed into a YAML field shows as typed and is never executed or interpreted.
+Every HTML block is written on a single line, so Markdown passes it through untouched.
 """
 from __future__ import annotations
 
 import html
-
-from decimal import Decimal
+from collections import defaultdict
 from typing import Iterable
 
+from . import chronicle as chronicle_text
 from . import fmt
-from .checks import PLACEHOLDER
-from .schema import Event, Text
 from .strings import t
+from .tables import Breakdown, Indicators, Row, Unit
 
 # HTML's special characters, and those Markdown or Jinja would act on, as entities:
 # one pass, so that no entity is escaped twice.
@@ -26,165 +26,147 @@ def esc(text: str) -> str:
     return "".join(_ENTITIES.get(c, c) for c in text)
 
 
-def tx(text: Text | None, lang: str) -> str:
-    """A data text in *lang*, escaped. A missing translation (drafts only) shows the Chinese."""
+def tx(text, lang: str) -> str:
+    """A data text (schema Text) or a registry label ({"zh": …}) in *lang*, escaped.
+    A missing translation (drafts only) shows the Chinese."""
     if text is None:
         return ""
-    value = getattr(text, lang) or text.zh or ""
-    return esc(value)
+    if isinstance(text, dict):
+        return esc(text.get(lang) or text.get("zh") or "")
+    return esc(chronicle_text.text_in(text, lang))
 
 
 def heading_case(text: str, lang: str) -> str:
-    """A data label that reads mid-sentence ("staff costs") as a table heading ("Staff costs")."""
+    """A data label that reads mid-sentence ("staff costs") as a table label ("Staff costs")."""
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
-def _filled(format_value):
-    """A formatter that shows the to-do marker for a value a draft has not filled in yet."""
-    def formatted(value, lang, *args):
-        return t("todo", lang) if value is None else format_value(value, lang, *args)
-    return formatted
+def todo(lang: str) -> str:
+    return t("todo", lang)
 
 
-number, money, percent = _filled(fmt.number), _filled(fmt.money), _filled(fmt.percent)
+def _cell(value, unit_cell, lang: str) -> str:
+    return todo(lang) if value is None else unit_cell(value, lang)
 
 
-def share_of(part, whole, lang: str) -> str:
-    if part is None or not whole:
-        return ""
-    return fmt.percent(fmt.share(part, whole, 1), lang)
+def _tag(tag: str, content: str, css: str = "", scope: str = "") -> str:
+    attributes = (f' class="{css}"' if css else "") + (f' scope="{scope}"' if scope else "")
+    return f"<{tag}{attributes}>{content}</{tag}>"
 
 
-def _sum(values):
-    values = list(values)
-    return None if any(v is None for v in values) else sum(values)
-
-
-def _table(caption: str, head: list[str], rows: list[list[str]], foot: list[str] | None,
-           numeric_from: int = 1, css: str = "", download: str | None = None, lang: str = "zh") -> str:
-    """One HTML table on a single block, so Markdown passes it through untouched.
-    *download* is the address of the table's CSV file, linked from the caption."""
+def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lang: str,
+           download: str | None, css: str) -> str:
+    """A report table: label column left, figures right-aligned in tabular digits, the total set apart.
+    *rows* are (cells, role); the role "total" goes to the table's foot."""
     if download:
-        caption += f' <a class="report-table__download" href="{html.escape(download)}" download>{t("download.csv", lang)}</a>'
-    def cells(values, tag):
-        num = ' class="num"'
-        return "".join(f"<{tag}{num if i >= numeric_from else ''}>{v}</{tag}>" for i, v in enumerate(values))
-    parts = [f'<table class="report-table {css}">', f"<caption>{caption}</caption>",
-             f"<thead><tr>{cells(head, 'th')}</tr></thead><tbody>"]
-    parts += [f"<tr>{cells(r, 'td')}</tr>" for r in rows]
-    parts.append("</tbody>")
-    if foot:
-        parts.append(f"<tfoot><tr>{cells(foot, 'th')}</tr></tfoot>")
-    parts.append("</table>")
-    return "\n\n" + "".join(parts) + "\n\n"
+        caption += (f' <a class="report-table__download" href="{html.escape(download)}" download>'
+                    f'{t("download.csv", lang)}</a>')
+    def line(cells):  # the row's label is its header
+        return "<tr>" + "".join(_tag("td", c, "num") if i else _tag("th", c, scope="row")
+                                for i, c in enumerate(cells)) + "</tr>"
+    head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else "num", "col") for i, h in enumerate(head)) + "</tr>"
+    body = "".join(line(cells) for cells, role in rows if role != "total")
+    foot = "".join(line(cells) for cells, role in rows if role == "total")
+    return (f'\n\n<table class="report-table {css}"><caption>{caption}</caption>'
+            f'<thead>{head_row}</thead><tbody>{body}</tbody>'
+            + (f'<tfoot>{foot}</tfoot>' if foot else "") + "</table>\n\n")
 
 
-def breakdown_table(items, total: int, caption_key: str, lang: str, download: str | None = None) -> str:
-    """Counts of people by category with their share of *total*."""
-    rows = [[heading_case(tx(i.label, lang), lang), number(i.count, lang), share_of(i.count, total, lang)]
-            for i in items]
-    parts = _sum(i.count for i in items)
-    foot = [t("total", lang), number(parts, lang), share_of(parts, total, lang)]
-    return _table(t(f"caption.{caption_key}", lang), [t("category", lang), t("people", lang), t("share", lang)],
-                  rows, foot, download=download, lang=lang)
+def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str:
+    """A registered table (tables.TABLES) for one year, in *lang*."""
+    caption = tx(entry.caption, lang)
+    if isinstance(entry, Breakdown):
+        head = [tx(entry.category, lang), tx(entry.unit.header, lang)]
+        if entry.shares:
+            head.append(t("share_percent", lang))
+        lines = []
+        for r in rows:
+            cells = [heading_case(tx(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
+            if entry.shares:
+                cells.append("" if r.share is None else fmt.number(r.share, lang))
+            lines.append((cells, r.role))
+        return _table(caption, head, lines, lang, download, "report-table--breakdown")
+    head = [t("indicator", lang), t("value", lang), t("unit", lang)]
+    if isinstance(entry, Indicators) and entry.changes:
+        head.append(t("change", lang))
+    lines = []
+    for r in rows:
+        cells = [tx(r.label, lang), _indicator_value(r.value, lang), tx(r.unit, lang) if r.unit else ""]
+        if entry.changes:
+            cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
+        lines.append((cells, r.role))
+    return _table(caption, head, lines, lang, download, "report-table--indicators")
 
 
-def money_table(items, total: Decimal, caption_key: str, lang: str, download: str | None = None) -> str:
-    """Amounts by item with their share of *total*."""
-    rows = [[heading_case(tx(i.name, lang), lang), money(i.amount, lang), share_of(i.amount, total, lang)]
-            for i in items]
-    foot = [t("total", lang), money(total, lang), share_of(total, total, lang)]
-    return _table(t(f"caption.{caption_key}", lang), [t("item", lang), t("amount", lang), t("share", lang)],
-                  rows, foot, download=download, lang=lang)
+def _indicator_value(value, lang: str) -> str:
+    if value is None:
+        return todo(lang)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if hasattr(value, "zh"):
+        return tx(value, lang)
+    if hasattr(value, "isoformat"):
+        return fmt.date(value, lang, with_year=True)
+    return fmt.number(value, lang)
 
 
-def activities_table(activities, lang: str, download: str | None = None) -> str:
-    rows = [[heading_case(tx(k.name, lang), lang), number(k.count, lang)] for k in activities.by_kind]
-    counted = _sum(k.count for k in activities.by_kind)
-    rest = None if counted is None or activities.total is None else activities.total - counted
-    if rest:
-        rows.append([t("other_kinds", lang), number(rest, lang)])
-    return _table(t("caption.activities", lang), [t("kind", lang), t("events", lang)], rows,
-                  [t("total", lang), number(activities.total, lang)], download=download, lang=lang)
-
-
-def statistics_table(stats, changes: dict, lang: str, download: str | None = None) -> str:
-    """The year's service statistics; *changes* maps views/downloads/circulation to their change in %."""
-    def measure(key, name):
-        change = changes.get(name)
-        return [t(key, lang), number(getattr(stats, name).value, lang),
-                fmt.signed_percent(change, lang) if change is not None else ""]
-    rows = [
-        [t("stat.new_acquisitions", lang), number(stats.new_acquisitions, lang), ""],
-        [t("stat.per_capita_new_acquisitions", lang), number(stats.per_capita_new_acquisitions, lang), ""],
-        [t("stat.digital_total", lang), number(stats.digital_resources.total_tb, lang), ""],
-        [t("stat.digital_new", lang), number(stats.digital_resources.new_tb, lang), ""],
-        measure("stat.views", "views"),
-        measure("stat.downloads", "downloads"),
-        measure("stat.circulation", "circulation"),
-    ]
-    return _table(t("caption.statistics", lang), [t("indicator", lang), t("value", lang), t("change", lang)],
-                  rows, None, download=download, lang=lang)
-
-
-def listing(items: Iterable, lang: str, unit_zh: str = "人") -> str:
-    """Counts as running prose: ``大学专科学历 5 人，本科以上学历 6 人`` /
-    ``5 with a junior college diploma and 6 with a bachelor's degree or higher``."""
-    items = list(items)
+def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = None) -> str:
+    """A breakdown's items as running prose: ``大学专科学历 5 人，本科以上学历 6 人`` /
+    ``5 with a junior college diploma and 6 with a bachelor's degree or higher``.
+    *pattern* (``"{label}使用 {value}"``) words each item as the chapter needs."""
+    unit: Unit = entry.unit
+    pattern = esc(pattern) if pattern else unit.listing[lang]
+    pattern = pattern.replace("&#123;", "{").replace("&#125;", "}")
+    parts = [pattern.format(label=tx(r.label, lang), value=_cell(r.value, unit.prose, lang))
+             for r in rows if r.role == "item"]
     if lang == "zh":
-        return "，".join(f"{tx(i.label, lang)} {number(i.count, lang)} {unit_zh}" for i in items)
-    parts = [f"{number(i.count, lang)} {tx(i.label, lang)}" for i in items]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def event_text(event: Event, lang: str) -> str:
-    """An event's account with {date} and its figures filled in."""
-    template = tx(event.description, lang)  # braces are entities now; match them as such
-    when = event_date(event, lang)
-
-    def fill(match) -> str:
-        name, spec = match.group(1), match.group(2)
-        if name == "date":
-            return when
-        if spec == "ordinal":
-            return fmt.ordinal(event.figures[name], lang)
-        return number(event.figures[name], lang)
-    return PLACEHOLDER.sub(fill, template.replace("&#123;", "{").replace("&#125;", "}"))
-
-
-def plain_event_text(event: Event, lang: str) -> str:
-    """An event's account as plain text (for downloads): placeholders filled, nothing escaped."""
-    return html.unescape(event_text(event, lang))
-
-
-def event_date(event: Event, lang: str) -> str:
-    return fmt.date_range(event.date, event.end, lang) if event.date else t("todo", lang)
+        return "，".join(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
 
 
 def chronicle(events, lang: str) -> str:
-    """The chronicle as a numbered list: title and place, then the account."""
+    """The chronicle as a timeline: grouped by month, each date shown once, every event linkable."""
+    months: dict[tuple, list] = defaultdict(list)
+    for number, event in enumerate(events, 1):
+        key = (event.date.year, event.date.month) if event.date else (0, 0)
+        months[key].append((number, event))
+    out = ['\n\n<div class="chronicle">']
+    for (year, month), items in months.items():
+        heading = fmt.month(month, lang) if month else todo(lang)
+        out.append(f'<section class="chronicle__month"><h2 class="chronicle__month-name" id="month-{year}-{month:02d}">'
+                   f"{heading}</h2><ol class=\"chronicle__events\">")
+        for number, event in items:
+            out.append(_event(number, event, lang))
+        out.append("</ol></section>")
+    out.append("</div>\n\n")
+    return "".join(out)
+
+
+def _event(number: int, event, lang: str) -> str:
+    anchor = f"event-{number}"
+    when = chronicle_text.when(event, lang, todo(lang))
+    place = (f'<p class="chronicle__place"><span class="chronicle__place-label">{t("place", lang)}</span>'
+             f"{tx(event.place, lang)}</p>") if event.place else ""
+    photo = ""
+    if event.photo:
+        photo = (f'<img class="chronicle__photo" src="{html.escape(event.photo)}" '
+                 f'alt="{html.escape(chronicle_text.text_in(event.photo_alt, lang))}" loading="lazy">')
+    account = chronicle_text.account(event, lang, todo(lang), literal=esc, dated=False)
+    return (f'<li class="chronicle__event" id="{anchor}">'
+            f'<h3 class="chronicle__title"><a class="chronicle__anchor" href="#{anchor}">'
+            f'<time datetime="{event.date or ""}">{when}</time></a> {tx(event.title, lang)}</h3>'
+            f"{place}{photo}<p>{account}</p></li>")
+
+
+def key_figures(tiles: Iterable[tuple[str, str, str, str | None]], lang: str) -> str:
+    """Figure tiles for a cover: (label, figure, unit, change line or None) each."""
     items = []
-    for event in events:
-        iso = str(event.date or "")
-        place = f'<span class="chronicle__place">{tx(event.place, lang)}</span>' if event.place else ""
-        items.append(
-            f'<li class="chronicle__event">'
-            f'<p class="chronicle__head"><time datetime="{iso}">{event_date(event, lang)}</time>'
-            f' <strong class="chronicle__title">{tx(event.title, lang)}</strong> {place}</p>'
-            f"<p>{event_text(event, lang)}</p></li>")
-    return '\n\n<ol class="chronicle">' + "".join(items) + "</ol>\n\n"
-
-
-def headline_figures(report, lang: str) -> str:
-    """A year's figures at a glance, for the home page."""
-    figures = [
-        ("headline.activities", number(report.activities.total, lang)),
-        ("headline.circulation", number(report.statistics.circulation.value, lang)),
-        ("headline.new_acquisitions", number(report.statistics.new_acquisitions, lang)),
-        ("headline.expenditure", money(report.finance.expenditure.total, lang)),
-    ]
-    items = "".join(f"<li>{t(key, lang, value=f'<strong>{value}</strong>')}</li>" for key, value in figures)
-    return f'<ul class="headline-figures">{items}</ul>'
+    for label, figure, unit, change in tiles:
+        change_html = f'<span class="key-figure__change">{change}</span>' if change else ""
+        items.append(f'<li class="key-figure"><span class="key-figure__label">{label}</span>'
+                     f'<span class="key-figure__value">{figure}<span class="key-figure__unit">{unit}</span></span>'
+                     f"{change_html}</li>")
+    return f'\n\n<ul class="key-figures">{"".join(items)}</ul>\n\n'
 
 
 def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
@@ -197,15 +179,27 @@ def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
     return f'\n\n<table class="reference-table"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>\n\n'
 
 
-def chart_figure(name: str, svgs: list[str], table_html: str, lang: str) -> str:
-    """A chart (or its charts) with its table alternative folded beneath it."""
-    return (f'\n\n<figure class="report-chart" id="figure-{name}">{"".join(svgs)}'
+def chart_figure(name: str, svgs: list[str], title: str, subtitle: str, source: str, table_html: str,
+                 lang: str) -> str:
+    """A chart (or its charts) that stands alone: a visible title that states the point, the measure
+    and period, the source, and its table folded beneath it."""
+    return (f'\n\n<figure class="report-chart" id="figure-{name}">'
+            f'<figcaption class="report-chart__caption"><span class="report-chart__title">{title}</span>'
+            f'<span class="report-chart__subtitle">{subtitle}</span></figcaption>'
+            f'{"".join(svgs)}<p class="report-chart__source">{source}</p>'
             f'<details class="report-chart__table"><summary>{t("chart.table", lang)}</summary>'
             f'{table_html.strip()}</details></figure>\n\n')
 
 
 def downloads_table(rows: list[tuple[str, str, str]], lang: str) -> str:
-    """The data page's list of files: name, what it holds, links (already HTML)."""
-    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("file", "content", "formats"))
-    body = "".join(f"<tr><td><code>{esc(a)}</code></td><td>{esc(b)}</td><td>{c}</td></tr>" for a, b, c in rows)
+    """The data page's list of files: what it holds, its name, links (already HTML)."""
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("content", "file", "formats"))
+    body = "".join(f'<tr><td>{esc(b)}</td><td><code class="file-name">{esc(a)}</code></td><td>{c}</td></tr>'
+                   for a, b, c in rows)
     return f'\n\n<table class="report-table downloads"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n\n'
+
+
+def problem_panel(title: str, message: str) -> str:
+    """A mistake shown in the preview page itself: the same message the build prints."""
+    return (f'\n\n<div class="admonition failure report-problem"><p class="admonition-title">{esc(title)}</p>'
+            f"<pre>{esc(message)}</pre></div>\n\n")

@@ -1,12 +1,17 @@
 """The data model of a year's report: the single source of truth.
 
-The validator, the JSON Schema that editors use and the field reference are
-all derived from these classes. Each file in ``data/<year>/`` maps to one
-topic model below (see ``TOPICS``); ``data/library.yaml`` maps to Library.
+The validator, the JSON Schema that editors use, the scaffold of a new year and the
+field reference in the editing guide are all derived from these classes. Each file in
+``data/<year>/`` maps to one topic model (see ``TOPICS``); ``data/library.yaml`` maps
+to Library.
 
-Every field must be present in the file. A field may be left empty only in a
-draft year (``report.yaml: draft: true``): the completeness check in
-``checks.py`` lists empty fields as to-do items there and as errors elsewhere.
+Two kinds of field:
+- a *required* field is always written in the file. It may be left empty while the
+  year is a draft (``report.yaml: draft: true``); ``make check`` lists it as still to
+  fill, and a finished year with an empty field is refused;
+- an *optional part* (``default=None`` below) is one a real year may lack: a closure,
+  the central fund, a breakdown that was not collected. Leave it out of the file, and
+  the chapters and tables go without it.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import typing
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -25,18 +30,43 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# ------------------------------------------------------------ values staff type
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+
+
+def _number_mistake(value: str) -> PydanticCustomError:
+    """What was typed in place of a number, and how to type it (see validate._EXPECTED)."""
+    text = value.strip()
+    if text != text.translate(_FULLWIDTH_DIGITS):
+        return PydanticCustomError("number_fullwidth", "half-width digits", {"plain": text.translate(_FULLWIDTH_DIGITS)})
+    if re.fullmatch(r"[-+]?\d{1,3}([,_]\d{3})+(\.\d+)?", text):
+        return PydanticCustomError("number_grouped", "digits only", {"plain": re.sub(r"[,_]", "", text)})
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?\s*%", text):
+        return PydanticCustomError("number_percent", "without %", {"plain": text.rstrip("% ")})
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", text):
+        return PydanticCustomError("number_base", "a decimal number", {})
+    return PydanticCustomError("number", "a number")
+
+
 def _number(value: Any) -> Any:
     # YAML reads 1.5 as Decimal (see load.py) and 2 as int; anything else is a mistake.
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
+    if isinstance(value, str):
+        raise _number_mistake(value)
     raise PydanticCustomError("number", "a number")
 
 
 def _count(value: Any) -> Any:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
+    if isinstance(value, str):
+        mistake = _number_mistake(value)
+        if mistake.type != "number":
+            raise mistake
     raise PydanticCustomError("whole_number", "a whole number")  # 18.5, "十八", true …
 
 
@@ -70,18 +100,19 @@ class MonthOnly(str):
 # The JSON Schema that editors use says what staff may type in YAML: numbers as
 # numbers (YAML has no decimals type), dates as YYYY-MM-DD.
 Count = Optional[Annotated[int, BeforeValidator(_count), Field(ge=0),
-                           WithJsonSchema({"type": "integer", "minimum": 0})]]
+                           WithJsonSchema({"type": ["integer", "null"], "minimum": 0})]]
 Amount = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0),
-                            WithJsonSchema({"type": "number", "minimum": 0})]]
-SignedAmount = Optional[Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]]
+                            WithJsonSchema({"type": ["number", "null"], "minimum": 0})]]
+SignedAmount = Optional[Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": ["number", "null"]})]]
 Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100),
-                             WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]]
+                             WithJsonSchema({"type": ["number", "null"], "minimum": 0, "maximum": 100})]]
 Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12),
-                           WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 12})]]
+                           WithJsonSchema({"type": ["integer", "null"], "minimum": 1, "maximum": 12})]]
+YesNo = Optional[Annotated[StrictBool, WithJsonSchema({"type": ["boolean", "null"]})]]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 PlainText = Optional[Annotated[str, BeforeValidator(_text)]]
 EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema(
-    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"})]]
+    {"type": ["string", "null"], "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"})]]
 
 
 class Text(Strict):
@@ -95,22 +126,27 @@ class Text(Strict):
 
 class Library(Strict):
     name: Text = Field(description="馆名 / the library's name")
+    slug: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
+        default=None, description="下载文件名中的英文简称，如 anju-library（可省略）/ the short name in download file names (optional)")
     district: Text = Field(description="所在区县 / district")
     address: Text = Field(description="馆址 / address")
+    telephone: PlainText = Field(default=None, description="咨询电话（可省略）/ enquiries telephone (optional)")
+    opening_hours: Optional[Text] = Field(default=None, description="开放时间（可省略）/ opening hours (optional)")
+    beian: PlainText = Field(default=None, description="网站备案号，如 川ICP备…号（可省略）/ the site's ICP record number (optional)")
 
 
 # ---------------------------------------------------------------- topics
 
 class ReportMeta(Strict):
-    draft: bool = Field(description="草稿：true 时不发布 / a draft is never published")
+    draft: StrictBool = Field(description="草稿：true 时不发布，完成后改为 false / a draft (true) is never published; false when finished")
 
 
 class Profile(Strict):
-    floor_area: Count = Field(description="馆舍建筑面积，平方米 / floor area, m²")
-    collection_wan: Amount = Field(description="现有藏书，万册 / holdings, in 10,000 volumes")
-    terminals: Count = Field(description="计算机终端，台 / computer terminals")
-    branches: Count = Field(description="乡镇（街道）分馆，个 / township branches")
-    service_points: Count = Field(description="村（社区）图书服务点，个 / village service points")
+    floor_area: Count = Field(default=None, description="馆舍建筑面积，平方米 / floor area, m²")
+    collection_wan: Amount = Field(default=None, description="现有藏书，万册 / holdings, in 10,000 volumes")
+    terminals: Count = Field(default=None, description="计算机终端，台 / computer terminals")
+    branches: Count = Field(default=None, description="乡镇（街道）分馆，个 / township branches")
+    service_points: Count = Field(default=None, description="村（社区）图书服务点，个 / village service points")
 
 
 class BreakdownItem(Strict):
@@ -120,19 +156,19 @@ class BreakdownItem(Strict):
 
 
 class EducationItem(BreakdownItem):
-    college_or_above: bool = Field(description="是否属于大学专科及以上学历 / counts as college or above")
+    college_or_above: YesNo = Field(default=None, description="是否属于大学专科及以上学历 / counts as college or above")
 
 
 class Staff(Strict):
     as_of: Optional[dt.date] = Field(description="统计截止日期 / figures as of")
     headcount: Count = Field(description="在职职工（不含分馆），人 / staff in post")
-    education: list[EducationItem] = Field(description="按学历 / by education")
-    college_or_above_share: Percent = Field(description="大学专科及以上学历占比，% / share with college or above")
-    roles: list[BreakdownItem] = Field(description="按岗位 / by role")
-    employment: list[BreakdownItem] = Field(description="按用工形式 / by employment type")
-    titles: list[BreakdownItem] = Field(description="按专业技术职称 / by professional title")
-    professional_posts: Count = Field(description="专业技术岗位，个 / professional posts")
-    professional_share: Percent = Field(description="专业技术人员占比，% / share of professionals")
+    education: Optional[list[EducationItem]] = Field(default=None, description="按学历（可省略）/ by education (optional)")
+    college_or_above_share: Percent = Field(default=None, description="大学专科及以上学历占比，% / share with college or above")
+    roles: Optional[list[BreakdownItem]] = Field(default=None, description="按岗位（可省略）/ by role (optional)")
+    employment: Optional[list[BreakdownItem]] = Field(default=None, description="按用工形式（可省略）/ by employment type (optional)")
+    titles: Optional[list[BreakdownItem]] = Field(default=None, description="按专业技术职称（可省略）/ by professional title (optional)")
+    professional_posts: Count = Field(default=None, description="专业技术岗位，个 / professional posts")
+    professional_share: Percent = Field(default=None, description="专业技术人员占比，% / share of professionals")
 
 
 class FinanceDocument(Strict):
@@ -148,22 +184,22 @@ class MoneyItem(Strict):
 
 
 class Budget(Strict):
-    document: FinanceDocument
+    document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the budget notice (optional)")
     total: Amount = Field(description="预算合计，万元 / budget total in 万元")
-    items: list[MoneyItem]
+    items: Optional[list[MoneyItem]] = Field(default=None, description="预算各项（可省略）/ items (optional)")
 
 
 class Expenditure(Strict):
-    document: FinanceDocument
+    document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the final accounts (optional)")
     total: Amount = Field(description="支出合计，万元 / spending total in 万元")
-    includes_central_fund: bool = Field(description="合计是否包含中央免费开放资金 / total includes the central fund")
-    items: list[MoneyItem]
+    includes_central_fund: YesNo = Field(default=None, description="合计是否包含中央免费开放资金 / total includes the central fund")
+    items: Optional[list[MoneyItem]] = Field(default=None, description="支出各项（可省略）/ items (optional)")
 
 
 class Finance(Strict):
-    budget: Budget
-    central_free_opening_fund: Amount = Field(description="中央下拨免费开放资金，万元 / central free-opening fund")
-    expenditure: Expenditure
+    budget: Optional[Budget] = Field(default=None, description="本级财政预算（可省略）/ the district budget (optional)")
+    central_free_opening_fund: Amount = Field(default=None, description="中央下拨免费开放资金，万元（可省略）/ central free-opening fund (optional)")
+    expenditure: Optional[Expenditure] = Field(default=None, description="经费支出（可省略）/ spending (optional)")
 
 
 class Measure(Strict):
@@ -174,16 +210,16 @@ class Measure(Strict):
 
 class DigitalResources(Strict):
     total_tb: Amount = Field(description="数字资源总量，TB / held, TB")
-    new_tb: Amount = Field(description="本年新增，TB / added this year, TB")
+    new_tb: Amount = Field(default=None, description="本年新增，TB / added this year, TB")
 
 
 class Statistics(Strict):
-    new_acquisitions: Count = Field(description="新增文献入藏量，册 / volumes added")
-    per_capita_new_acquisitions: Amount = Field(description="人均新增文献入藏量，册 / volumes added per inhabitant")
-    digital_resources: DigitalResources
-    views: Measure = Field(description="馆藏数字资源浏览量，次 / views")
-    downloads: Measure = Field(description="馆藏数字资源下载量，次 / downloads")
-    circulation: Measure = Field(description="本馆流通人次 / visits")
+    new_acquisitions: Count = Field(default=None, description="新增文献入藏量，册 / volumes added")
+    per_capita_new_acquisitions: Amount = Field(default=None, description="人均新增文献入藏量，册 / volumes added per inhabitant")
+    digital_resources: Optional[DigitalResources] = Field(default=None, description="数字资源（可省略）/ digital resources (optional)")
+    views: Optional[Measure] = Field(default=None, description="馆藏数字资源浏览量，次 / views")
+    downloads: Optional[Measure] = Field(default=None, description="馆藏数字资源下载量，次 / downloads")
+    circulation: Optional[Measure] = Field(default=None, description="本馆流通人次 / visits")
 
 
 class KindCount(Strict):
@@ -194,23 +230,25 @@ class KindCount(Strict):
 
 class Closure(Strict):
     months: Count = Field(description="闭馆月数 / months closed")
-    reopened_month: Month = Field(description="开馆月份 / month of reopening")
+    reopened_month: Month = Field(default=None, description="开馆月份（可省略）/ month of reopening (optional)")
 
 
 class Activities(Strict):
     total: Count = Field(description="各类活动，场次 / events of all kinds")
-    by_kind: list[KindCount] = Field(description="按类别 / by kind")
-    participants_at_least: Count = Field(description="参与读者（至少），人 / readers taking part, at least")
-    closure: Closure
+    by_kind: Optional[list[KindCount]] = Field(default=None, description="按类别（可省略）/ by kind (optional)")
+    participants_at_least: Count = Field(default=None, description="参与读者（至少），人 / readers taking part, at least")
+    closure: Optional[Closure] = Field(default=None, description="闭馆（没有闭馆的年份省略）/ a closure (leave out in a year without one)")
 
 
 class Event(Strict):
     date: EventDate = Field(description="日期，如 2020-05-18 或 2020-05 / date")
     end: Optional[dt.date] = Field(default=None, description="结束日期（可省略）/ last day (optional)")
     title: Text = Field(description="标题 / title")
-    place: Optional[Text] = Field(default=None, description="地点 / place")
+    place: Optional[Text] = Field(default=None, description="地点（可省略）/ place (optional)")
     description: Text = Field(description="记述，{date} 处填入日期 / account; {date} marks the date")
     figures: dict[Identifier, Amount] = Field(default_factory=dict, description="记述中引用的数字 / figures used in the account")
+    photo: Optional[str] = Field(default=None, description="照片，docs/ 下的路径（可省略）/ a photo, its path under docs/ (optional)")
+    photo_alt: Optional[Text] = Field(default=None, description="照片的文字说明（有照片时必填）/ the photo's text alternative")
 
 
 class Chronicle(Strict):

@@ -1,46 +1,41 @@
-"""Year-on-year figures: the change on the previous year, and series over years.
+"""Year-on-year figures: the change on the previous year, and series over the years.
 
-A change the report states is used as stated (the validator has checked it
-against the previous year's data where that exists); where the report states
-none, it is computed from the previous year's value.
+A change the report states is used as stated (the checks compare it with the previous
+year's data where that exists); where the report states none, it is computed from the
+previous year's value.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from decimal import Decimal
 
-if TYPE_CHECKING:
-    from .validate import Site
+from . import figures
+from .schema import Measure
+from .site import Site, Year
 
+# The service measures followed from year to year, in the order chapters and charts show them.
 MEASURES = ("views", "downloads", "circulation")
-COMPUTED_PLACES = Decimal("0.01")  # as the reports publish their rates
 
 
-def computed_change(now: int | None, before: int | None) -> Decimal | None:
-    """(now − before) ÷ before × 100, to two places; None when it cannot be computed."""
-    if now is None or not before:
+def measure(year: Year | None, name: str) -> Measure | None:
+    return getattr(year.statistics, name) if year is not None else None
+
+
+def change_of(site: Site, year: int, name: str) -> Decimal | None:
+    """The change of measure *name* in *year* on the year before, in %."""
+    now = measure(site.years[year], name)
+    if now is None:
         return None
-    return ((Decimal(now) - before) / before * 100).quantize(COMPUTED_PLACES, rounding=ROUND_HALF_UP)
+    if now.change_percent is not None:
+        return now.change_percent
+    before = measure(site.previous(year), name)
+    return figures.change(now.value, before.value if before else None)
 
 
-def change_of(site: "Site", year: int, measure: str) -> Decimal | None:
-    """The change of *measure* (views, downloads, circulation) in *year* on the year before."""
-    stated = getattr(site.years[year].statistics, measure).change_percent
-    if stated is not None:
-        return stated
-    previous = site.years.get(year - 1)
-    if previous is None:
-        return None
-    return computed_change(getattr(site.years[year].statistics, measure).value,
-                           getattr(previous.statistics, measure).value)
-
-
-def series(site: "Site", measure: str, years: list[int] | None = None) -> list[tuple[int, int]]:
-    """(year, value) of *measure* for every year given (default: all), oldest first."""
-    years = sorted(years if years is not None else site.years)
+def series(site: Site, name: str, years: list[int]) -> list[tuple[int, int]]:
+    """(year, value) of measure *name* for each of *years* that has it, oldest first."""
     out = []
-    for year in years:
-        value = getattr(site.years[year].statistics, measure).value
-        if value is not None:
-            out.append((year, value))
+    for year in sorted(years):
+        found = measure(site.years[year], name)
+        if found is not None and found.value is not None:
+            out.append((year, found.value))
     return out

@@ -1,14 +1,13 @@
 """Load and validate everything under ``data/`` before any page renders.
 
-``load_site`` reads ``data/library.yaml`` and every ``data/<year>/`` folder,
-checks each file against the schema and the report's arithmetic, and either
-returns a :class:`Site` or raises :class:`DataError` listing every problem.
+The data flows one way: load (load.py) → schema (schema.py) → checks (checks.py) → the
+site model (site.py). ``load_site`` either returns a :class:`Site` or raises
+:class:`DataError` listing every problem, each with its file, line and field.
 """
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,138 +15,116 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .load import Document, dotted, load_document
+from .load import Document, dotted, inside, load_document, shown_path
 from .problems import DataError, Problem
-from .schema import TOPICS, Library, model_inside
+from .schema import TOPICS, Library, ReportMeta, model_inside
+from .site import Site, Year
 
 YEAR_DIR = re.compile(r"^\d{4}$")
+RESTORE_HINT_ZH = "运行 make restore YEAR={year} 重新生成缺少的文件（字段齐全、数字空白），或从备份中找回"
+RESTORE_HINT_EN = "run make restore YEAR={year} to recreate missing files (every field present, figures blank), or recover it from a backup"
 
 
-@dataclass
-class YearReport:
-    """One year's report: its topics (validated models) and source documents."""
-
-    year: int
-    topics: dict[str, BaseModel]
-    documents: dict[str, Document]
-    todo: list[Problem] = field(default_factory=list)  # empty fields of a draft
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.topics["report"].draft)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["topics"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-@dataclass
-class Site:
-    library: Library
-    years: dict[int, YearReport]
-    root: Path
-
-    def published_years(self, include_drafts: bool = False) -> list[int]:
-        """Years to show, newest first."""
-        return sorted((y for y, r in self.years.items() if include_drafts or not r.draft), reverse=True)
-
-
-def shown_path(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
+def year_dirs(data_dir: Path) -> list[Path]:
+    """The year folders of ``data/``, oldest first."""
+    return sorted(p for p in data_dir.iterdir() if YEAR_DIR.match(p.name) and p.is_dir()) if data_dir.is_dir() else []
 
 
 def load_site(data_dir: Path | str) -> Site:
     """Read and validate all of ``data/``. Raises DataError with every problem found."""
     data_dir = Path(data_dir)
+    project = data_dir.parent
     problems: list[Problem] = []
-    library = _load_model(data_dir / "library.yaml", Library, data_dir, problems)
-    years: dict[int, YearReport] = {}
-    year_dirs = sorted(p for p in data_dir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name))
-    if not year_dirs:
+    library = _load_model(data_dir / "library.yaml", Library, project, problems)
+    years: dict[int, Year] = {}
+    folders = year_dirs(data_dir)
+    if not folders:
         problems.append(Problem(
-            shown_path(data_dir, data_dir), None, None,
+            shown_path(data_dir, project), None, None,
             "至少有一个年份文件夹，如 data/2020/", "at least one year folder such as data/2020/",
             "没有年份文件夹 / no year folder"))
-    for year_dir in year_dirs:
-        report = _load_year(year_dir, data_dir, problems)
+    for folder in folders:
+        report = _load_year(folder, project, problems)
         if report is not None:
             years[report.year] = report
     if problems:
         raise DataError(problems)
-    site = Site(library=library, years=years, root=data_dir)
-    problems = checks.check_site(site)
-    errors = [p for p in problems if p.severity == "error"]
-    for p in problems:
-        if p.severity == "todo":
-            years[int(Path(p.file).parent.name)].todo.append(p)
+    site = Site(data_dir=data_dir, library=library, years=years)
+    found = checks.check_site(site)
+    errors = [p for p in found if p.severity == "error"]
     if errors:
         raise DataError(errors)
+    for year, report in years.items():
+        todo = tuple(p for p in found if p.severity == "todo" and p.file.startswith(f"data/{year}/"))
+        years[year] = Year(**{**report.__dict__, "todo": todo})
     return site
 
 
 def draft_years(data_dir: Path | str) -> set[int]:
-    """Years whose report.yaml says ``draft: true`` (read without full validation)."""
+    """Years that are drafts, read before (and without) the full validation: a year whose
+    report.yaml cannot be read counts as a draft, so that it is never published by mistake."""
     drafts = set()
-    for year_dir in Path(data_dir).iterdir():
-        report = year_dir / "report.yaml"
-        if YEAR_DIR.match(year_dir.name) and report.exists():
-            try:
-                if load_document(report).data.get("draft") is True:
-                    drafts.add(int(year_dir.name))
-            except (DataError, AttributeError):
-                pass  # the full validation reports it
+    data_dir = Path(data_dir)
+    for folder in year_dirs(data_dir):
+        try:
+            meta = ReportMeta.model_validate(load_document(folder / "report.yaml", root=data_dir.parent).data)
+        except (DataError, ValidationError):
+            drafts.add(int(folder.name))
+            continue
+        if meta.draft:
+            drafts.add(int(folder.name))
     return drafts
 
 
-def _load_year(year_dir: Path, data_dir: Path, problems: list[Problem]) -> YearReport | None:
-    topics: dict[str, BaseModel] = {}
+def _load_year(folder: Path, project: Path, problems: list[Problem]) -> Year | None:
+    models: dict[str, BaseModel] = {}
     documents: dict[str, Document] = {}
     before = len(problems)
-    present = {p.stem: p for p in year_dir.glob("*.yaml")}
+    if not inside(folder, project):
+        problems.append(Problem(shown_path(folder, project), None, None,
+                                "项目文件夹里的文件夹（不能是指向项目之外的链接）",
+                                "a folder inside the project (not a link leading outside it)",
+                                "指向项目之外的链接，未读取 / a link leading outside the project; not read"))
+        return None
+    present = {p.stem: p for p in folder.glob("*.yaml")}
     for extra in sorted(set(present) - set(TOPICS)):
         problems.append(Problem(
-            shown_path(present[extra], data_dir), None, None,
+            shown_path(present[extra], project), None, None,
             "年份文件夹中只能有这些文件：" + "、".join(f"{t}.yaml" for t in TOPICS),
             "only these files in a year folder: " + ", ".join(f"{t}.yaml" for t in TOPICS),
             f"多余的文件 / unexpected file “{present[extra].name}”"))
-    for stray in sorted(year_dir.glob("*.yml")):
-        problems.append(Problem(
-            shown_path(stray, data_dir), None, None,
-            "文件扩展名应为 .yaml", "the file extension must be .yaml",
-            f"“{stray.name}”"))
+    for stray in sorted(folder.glob("*.yml")):
+        problems.append(Problem(shown_path(stray, project), None, None, "文件扩展名应为 .yaml",
+                                "the file extension must be .yaml", f"“{stray.name}”"))
     for topic, model in TOPICS.items():
-        path = year_dir / f"{topic}.yaml"
-        if not path.exists():
+        path = folder / f"{topic}.yaml"
+        if not path.exists() and not path.is_symlink():
             problems.append(Problem(
-                shown_path(path, data_dir), None, None,
-                f"每个年份都需要 {topic}.yaml", f"every year needs {topic}.yaml",
+                shown_path(path, project), None, None,
+                f"每个年份都需要 {topic}.yaml：" + RESTORE_HINT_ZH.format(year=folder.name),
+                f"every year needs {topic}.yaml: " + RESTORE_HINT_EN.format(year=folder.name),
                 "文件不存在 / the file is missing"))
             continue
-        doc, instance = _load(path, model, data_dir, problems)
+        doc, instance = _load(path, model, project, problems)
         if instance is not None:
-            topics[topic], documents[topic] = instance, doc
+            models[topic], documents[topic] = instance, doc
     if len(problems) > before:
         return None
-    return YearReport(year=int(year_dir.name), topics=topics, documents=documents)
+    return Year(year=int(folder.name), documents=documents, **models)
 
 
-def _load_model(path: Path, model: type[BaseModel], data_dir: Path, problems: list[Problem]):
-    if not path.exists():
-        problems.append(Problem(shown_path(path, data_dir), None, None,
+def _load_model(path: Path, model: type[BaseModel], project: Path, problems: list[Problem]):
+    if not path.exists() and not path.is_symlink():
+        problems.append(Problem(shown_path(path, project), None, None,
                                 "需要这个文件", "this file is required", "文件不存在 / missing"))
         return None
-    return _load(path, model, data_dir, problems)[1]
+    return _load(path, model, project, problems)[1]
 
 
-def _load(path: Path, model: type[BaseModel], data_dir: Path, problems: list[Problem]):
-    shown = shown_path(path, data_dir)
+def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Problem]):
+    shown = shown_path(path, project)
     try:
-        doc = load_document(path, shown)
+        doc = load_document(path, shown, root=project)
     except DataError as err:
         problems.extend(err.problems)
         return None, None
@@ -164,6 +141,10 @@ def _load(path: Path, model: type[BaseModel], data_dir: Path, problems: list[Pro
 _EXPECTED = {
     "missing": ("必须有这个字段（可以先留空）", "this field must be present (it may be left empty in a draft)"),
     "number": ("一个数字，如 168.52", "a number such as 168.52"),
+    "number_fullwidth": ("半角数字，如 {plain}（不用全角数字）", "half-width digits, such as {plain} (no full-width digits)"),
+    "number_grouped": ("只写数字，不加千位分隔符：{plain}", "digits only, without thousands separators: {plain}"),
+    "number_percent": ("只写数字，不加 %：{plain}", "the number without %: {plain}"),
+    "number_base": ("普通的十进制数字", "an ordinary decimal number"),
     "whole_number": ("一个整数，如 11", "a whole number such as 11"),
     "text": ("一段文字", "a piece of text"),
     "string_type": ("一段文字", "a piece of text"),
@@ -212,8 +193,8 @@ def schema_problems(err: ValidationError, doc: Document, shown: str, model: type
                 f"未知字段 / unknown field “{loc[-1]}”，可能是拼写错误 / perhaps misspelt"))
             continue
         zh, en = _EXPECTED.get(kind, (e["msg"], e["msg"]))
-        ctx = e.get("ctx") or {}
-        zh, en = zh.format(**{k: str(v) for k, v in ctx.items()}), en.format(**{k: str(v) for k, v in ctx.items()})
+        context = {k: str(v) for k, v in (e.get("ctx") or {}).items()}
+        zh, en = zh.format(**context), en.format(**context)
         found = "缺少此字段 / the field is missing" if kind == "missing" else _found(e.get("input"))
         out.append(Problem(shown, doc.line_of(loc), dotted(loc), zh, en, found))
     return _dedupe(out)

@@ -1,15 +1,19 @@
-"""`make new-year YEAR=2021`: start next year's report from this year's shape.
+"""Starting a year, restoring a missing data file, owning a year's chapters.
 
-Writes data/<year>/ with every field present and empty (category names and
-item names carried over from the newest year, their figures blank), the
-chapter pages from the archetypes in docs/templates/new-year/, and the year's
-section in the mkdocs.yml navigation. The new year starts as a draft: it shows
-in `make serve` and never in `make build` until staff set ``draft: false``.
+- ``python -m macros new-year 2021`` (`make new-year YEAR=2021`): data/2021/ with every
+  field of the newest year present and its figures blank (category and item names kept),
+  and docs/2021/ from the newest year's own chapters, their text kept and marked for
+  review, so that nothing is retyped. The new year is a draft until staff set
+  ``draft: false``; the navigation finds it by itself.
+- ``python -m macros restore 2021`` (`make restore YEAR=2021`): recreates the data files
+  a year is missing, every field present and empty. Existing files are never touched.
+- ``python -m macros own-chapters 2020`` (`make own-chapters YEAR=2020`): a year written
+  when chapters shared one template (``{% include "chapters/finance.md" %}``) gets that
+  text as its own, so that editing it changes no other year.
 """
 from __future__ import annotations
 
 import re
-import shutil
 import typing
 from pathlib import Path
 from typing import Any
@@ -17,13 +21,18 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from ..core.pages import year_of
-from ..core.schema import TOPICS, Chronicle, Text, model_inside
+from ..core import chapters
+from ..core.languages import CODES, DEFAULT
+from ..core.problems import DataError
+from ..core.schema import TOPICS, Text, model_inside
 from ..core.validate import YEAR_DIR, load_site
 
-ARCHETYPES = Path("docs/templates/new-year")
-SCHEMA_DIR = "data/schema"
-CARRIED_OVER = {"id", "label", "name", "college_or_above", "includes_central_fund"}
+STARTERS = Path("docs/templates/chapters")   # the first year's chapters, and old years' shared text
+CARRIED_OVER = {"id", "label", "name", "college_or_above", "includes_central_fund", "slug"}
+REVIEW = {
+    "zh": "（待填写：本页文字沿用 {source} 年，请逐段核对、修改，完成后删去本段。）",
+    "en": "(TODO: this page repeats the text of {source}; review every paragraph, then delete this note.)",
+}
 
 
 class ScaffoldError(Exception):
@@ -36,38 +45,94 @@ def new_year(root: Path, year: int) -> list[Path]:
     for folder in (data_dir, docs_dir):
         if folder.exists():
             raise ScaffoldError(f"{folder.relative_to(root)} 已经存在，未做任何改动 / already exists; nothing was changed")
-    site = load_site(root / "data")
+    try:
+        site = load_site(root / "data")
+    except DataError as err:
+        raise ScaffoldError("先改正现有数据中的问题 / fix the data first:\n" + err.report()) from None
     source = site.years[max(site.years)]
     written: list[Path] = []
     data_dir.mkdir(parents=True)
     for topic, model in TOPICS.items():
-        values = {"draft": True} if topic == "report" else _blank(source.topics[topic])
-        if model is Chronicle:
-            values = {"events": [_blank_model_dict(typing.get_args(model.model_fields["events"].annotation)[0])]}
-        path = data_dir / f"{topic}.yaml"
-        header = (f"# yaml-language-server: $schema=../schema/{topic}.schema.json\n"
-                  f"# {year} 年 {topic}：请填写空白处。/ {year} {topic}: fill in the blanks.\n")
-        path.write_text(header + emit(values, model), encoding="utf-8")
-        written.append(path)
-    docs_dir.mkdir(parents=True)
-    for archetype in sorted((root / ARCHETYPES).glob("*.md")):
-        target = docs_dir / archetype.name
-        shutil.copyfile(archetype, target)
-        written.append(target)
-    mkdocs_yml = root / "mkdocs.yml"
-    mkdocs_yml.write_text(add_nav_section(mkdocs_yml.read_text(encoding="utf-8"), year, source.year),
-                          encoding="utf-8")
-    written.append(mkdocs_yml)
+        values = {"draft": True} if topic == "report" else _blank(source.topic(topic))
+        written.append(_write_topic(data_dir / f"{topic}.yaml", topic, year, values, model))
+    written += _copy_chapters(root, year, source.year)
     return written
 
 
+def restore(root: Path, year: int) -> list[Path]:
+    """Recreate the data files *year* is missing; return the files written."""
+    folder = root / "data" / str(year)
+    if not folder.is_dir():
+        raise ScaffoldError(f"data/{year}/ 不存在；新的一年请用 make new-year / data/{year}/ does not exist: "
+                            "start a new year with make new-year")
+    written = []
+    for topic, model in TOPICS.items():
+        path = folder / f"{topic}.yaml"
+        if path.exists() or path.is_symlink():
+            continue
+        values = {"draft": True} if topic == "report" else _blank_model(model)
+        written.append(_write_topic(path, topic, year, values, model))
+    return written
+
+
+def own_chapters(root: Path, year: int) -> list[Path]:
+    """Replace each shared-template include in docs/<year>/ with the template's text."""
+    written = []
+    for page in sorted((root / "docs" / str(year)).glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        def inline(match):
+            return (root / STARTERS / match.group(1)).read_text(encoding="utf-8").rstrip("\n")
+        owned = chapters.LEGACY_INCLUDE.sub(inline, text)
+        if owned != text:
+            page.write_text(owned, encoding="utf-8")
+            written.append(page)
+    return written
+
+
+# ------------------------------------------------------------ chapters
+
+def _copy_chapters(root: Path, year: int, source_year: int) -> list[Path]:
+    source = root / "docs" / str(source_year)
+    target = root / "docs" / str(year)
+    target.mkdir(parents=True)
+    written = []
+    pages = sorted(source.glob("*.md")) if source.is_dir() else []
+    for page in pages:
+        text = chapters.LEGACY_INCLUDE.sub(
+            lambda m: (root / STARTERS / m.group(1)).read_text(encoding="utf-8").rstrip("\n"),
+            page.read_text(encoding="utf-8"))
+        code = next((c for c in CODES if page.name.endswith(f".{c}.md")), DEFAULT)
+        (target / page.name).write_text(_marked(text, REVIEW[code].format(source=source_year)), encoding="utf-8")
+        written.append(target / page.name)
+    return written
+
+
+def _marked(text: str, note: str) -> str:
+    """*text* with *note* as the first paragraph after its first heading (or at the top)."""
+    meta, body, _ = chapters.split_front_matter(text)
+    head = text[: len(text) - len(body)]
+    match = re.search(r"^# .*\n", body, re.M)
+    at = match.end() if match else 0
+    return head + body[:at] + ("\n" if at else "") + note + "\n\n" + body[at:].lstrip("\n")
+
+
 # ------------------------------------------------------------ data
+
+def _write_topic(path: Path, topic: str, year: int, values: dict, model) -> Path:
+    header = (f"# yaml-language-server: $schema=../schema/{topic}.schema.json\n"
+              f"# {year} 年 {topic}：请填写空白处；标有“可省略”的部分，本年没有时整段删去。\n"
+              f"# {year} {topic}: fill in the blanks; delete a part marked optional if the year has none.\n")
+    path.write_text(header + emit(values, model), encoding="utf-8")
+    return path
+
 
 def _blank(model: BaseModel) -> dict:
     """The model's values with every figure, date and text emptied; names of categories kept."""
     out: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
+        if value is None:
+            continue  # an optional part last year did not have
         if name in CARRIED_OVER:
             out[name] = value.model_dump() if isinstance(value, BaseModel) else value
         elif isinstance(value, Text):
@@ -76,6 +141,8 @@ def _blank(model: BaseModel) -> dict:
             out[name] = _blank(value)
         elif isinstance(value, list):
             out[name] = [_blank(v) if isinstance(v, BaseModel) else None for v in value]
+            if not out[name] and name == "events":
+                out[name] = [_blank_model(model_inside(type(model).model_fields[name].annotation))]
         elif isinstance(value, dict):
             out[name] = {}
         else:
@@ -83,14 +150,19 @@ def _blank(model: BaseModel) -> dict:
     return out
 
 
-def _blank_model_dict(model: type[BaseModel]) -> dict:
+def _blank_model(model: type[BaseModel]) -> dict:
+    """Every required field of *model*, empty: what a year with nothing known yet looks like."""
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
+        if not info.is_required():
+            continue
         inner = model_inside(info.annotation)
         if inner is Text:
             out[name] = {"zh": None, "en": None}
+        elif inner is not None and typing.get_origin(info.annotation) is list:
+            out[name] = [_blank_model(inner)]
         elif inner is not None:
-            out[name] = _blank_model_dict(inner)
+            out[name] = _blank_model(inner)
         elif typing.get_origin(info.annotation) is dict:
             out[name] = {}
         else:
@@ -130,59 +202,44 @@ def emit(values: Any, model: type[BaseModel] | None, indent: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-# ------------------------------------------------------------ navigation
+# ------------------------------------------------------------ command lines
 
-def add_nav_section(config_text: str, year: int, like_year: int) -> str:
-    """mkdocs.yml with a section for *year* shaped like *like_year*'s, placed newest first."""
-    nav = _nav_of(config_text)
-    section = next((entry for entry in nav if isinstance(entry, dict)
-                    and any(year_of(str(p)) == like_year for p in _flatten(entry))), None)
-    if section is None:
-        raise ScaffoldError(f"mkdocs.yml 的 nav 中没有 {like_year} 年 / the nav has no {like_year} section")
-    pages = [str(p).replace(f"{like_year}/", f"{year}/", 1) for p in _flatten(section)]
-    block = f'  - "{year}":\n' + "".join(f"      - {p}\n" for p in pages)
-    years = sorted({y for entry in nav for p in _flatten(entry) if (y := year_of(str(p)))}, reverse=True)
-    before = next((y for y in years if y < year), None)
-    lines = config_text.splitlines(keepends=True)
-    if before is not None:
-        at = next(i for i, line in enumerate(lines) if re.match(rf'^  - "?{before}"?:\s*$', line))
-    else:  # older than every year shown: after the last year section
-        last = min(years)
-        at = next(i for i, line in enumerate(lines) if re.match(rf'^  - "?{last}"?:\s*$', line)) + 1
-        while at < len(lines) and lines[at].startswith("      "):
-            at += 1
-    return "".join(lines[:at]) + block + "".join(lines[at:])
-
-
-def _nav_of(config_text: str) -> list:
-    class Loader(yaml.SafeLoader):
-        pass
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV and friends
-    return yaml.load(config_text, Loader=Loader).get("nav") or []
-
-
-def _flatten(entry) -> list:
-    if isinstance(entry, str):
-        return [entry]
-    if isinstance(entry, dict):
-        return [p for value in entry.values() for p in _flatten(value)]
-    if isinstance(entry, list):
-        return [p for item in entry for p in _flatten(item)]
-    return []
-
-
-def main(args: list[str]) -> int:
+def _year_argument(args: list[str], command: str) -> int | None:
     import sys
     if not args or not YEAR_DIR.match(args[0]):
-        print("用法 / usage: python -m macros new-year 2021", file=sys.stderr)
+        print(f"用法 / usage: python -m macros {command} 2021", file=sys.stderr)
+        return None
+    return int(args[0])
+
+
+def _run(args: list[str], command: str, action, done_zh: str, done_en: str) -> int:
+    import sys
+    year = _year_argument(args, command)
+    if year is None:
         return 2
     try:
-        written = new_year(Path.cwd(), int(args[0]))
+        written = action(Path.cwd(), year)
     except ScaffoldError as err:
         print(f"✗ {err}", file=sys.stderr)
         return 1
     for path in written:
         print(f"✓ {path.relative_to(Path.cwd())}")
-    print(f"\n{args[0]} 年年报已创建为草稿：make serve 预览，make check 查看待填写项。\n"
-          f"The {args[0]} report was created as a draft: preview with make serve, list what is left with make check.")
+    print("\n" + done_zh.format(year=year, count=len(written)) + "\n" + done_en.format(year=year, count=len(written)))
     return 0
+
+
+def main(args: list[str]) -> int:
+    return _run(args, "new-year", new_year,
+                "{year} 年年报已创建为草稿：make serve 预览，make check 查看待填写项。",
+                "The {year} report was created as a draft: preview with make serve, list what is left with make check.")
+
+
+def restore_main(args: list[str]) -> int:
+    return _run(args, "restore", restore, "已重新生成 {count} 个数据文件（字段齐全、数字空白）。",
+                "{count} data file(s) recreated, every field present and empty.")
+
+
+def own_chapters_main(args: list[str]) -> int:
+    return _run(args, "own-chapters", own_chapters, "{year} 年的 {count} 个页面现在有了自己的文字。",
+                "{count} page(s) of {year} now have their own text.")
+

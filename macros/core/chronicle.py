@@ -1,0 +1,55 @@
+"""The chronicle's accounts: ``{date}`` and ``{name}`` placeholders filled from data.
+
+One grammar, read by the checks (which names an account may use) and by every renderer:
+the page (HTML, with the text escaped) and the downloads (plain text).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from . import fmt
+from .schema import Event, Text
+
+# {name} or {name:ordinal} in an event's description.
+PLACEHOLDER = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
+FORMATS = {"ordinal"}
+
+
+def text_in(text: Text | None, lang: str) -> str:
+    """A data text in *lang*; a missing translation (drafts only) shows the Chinese."""
+    if text is None:
+        return ""
+    return getattr(text, lang) or text.zh or ""
+
+
+def when(event: Event, lang: str, todo: str) -> str:
+    return fmt.date_range(event.date, event.end, lang) if event.date else todo
+
+
+# An account that opens with its date ("{date}，…", "On {date}, …"), as most do.
+_LEADING_DATE = re.compile(r"^\s*(?:(?:On|During|From|In|Between)\s+)?\{date\}\s*[，,、：:]?\s*")
+
+
+def account(event: Event, lang: str, todo: str, literal: Callable[[str], str] = str, dated: bool = True) -> str:
+    """The event's account with its date and figures filled in; *literal* is applied to the
+    text around them (``render.esc`` for a page, nothing for a download). With *dated* false,
+    an opening date is left out, for a timeline that shows the date beside the account."""
+    template, out, at = text_in(event.description, lang), [], 0
+    if not dated:
+        stripped = _LEADING_DATE.sub("", template, count=1)
+        if stripped != template:
+            template = stripped[:1].upper() + stripped[1:] if lang != "zh" else stripped
+    for match in PLACEHOLDER.finditer(template):
+        out.append(literal(template[at:match.start()]))
+        name, spec = match.group(1), match.group(2)
+        if name == "date":
+            out.append(literal(when(event, lang, todo)))
+        elif name in event.figures and event.figures[name] is not None:
+            value = event.figures[name]
+            out.append(fmt.ordinal(value, lang) if spec == "ordinal" else fmt.number(value, lang))
+        else:
+            out.append(literal(todo))
+        at = match.end()
+    out.append(literal(template[at:]))
+    return "".join(out)

@@ -1,0 +1,301 @@
+"""The macros chapters and pages call: ``{{ table("budget") }}``, ``{{ chapter_heading() }}``.
+
+Plain functions of the page (Jinja passes its context; page.py bound the page once) and
+their arguments. Each builds its HTML with core/render.py from the table registry and the
+site model; nothing here knows the report's topics.
+
+Each docstring is the editing guide's reference: its first line in Chinese, the second
+in English.
+"""
+from __future__ import annotations
+
+import os
+
+import jinja2
+
+from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
+from ..core.chapter_errors import AbsentPart
+from ..core.languages import CODES, prefix
+from ..core.strings import STRINGS, t
+
+
+def _page(context):
+    return context["report_page"]
+
+
+def _year(page, year=None):
+    found = page.site.years.get(int(year)) if year else page.year
+    if found is None:
+        raise AbsentPart(f"data/{year}")
+    return found
+
+
+def _rows(page, name: str, year=None):
+    entry = tables.table(name)
+    rows = entry.rows(_year(page, year), page.site)
+    if rows is None:
+        raise AbsentPart(_parts(entry))
+    return entry, rows
+
+
+def _parts(entry) -> str:
+    path = getattr(entry, "items", None) or getattr(entry, "name", "")
+    return path.rsplit(".", 1)[0] if "." in path else path
+
+
+def _download(page, entry, year) -> str:
+    return page.link(f"downloads/{year}/{entry.file}.csv")
+
+
+# ------------------------------------------------------------ tables, lists, charts
+
+@jinja2.pass_context
+def table(context, name):
+    """数据表格，并链接到它的 CSV 文件；名称见下方“表格和图表的名称”。
+    A data table linked to its CSV file; the names are listed under "Names of tables and charts"."""
+    page = _page(context)
+    entry, rows = _rows(page, name)
+    return render.table(entry, rows, page.locale, _download(page, entry, page.year.year))
+
+
+@jinja2.pass_context
+def listing(context, name, pattern=None):
+    """把表格各项写成一句话：大学专科学历 5 人，本科以上学历 6 人；pattern 改写每一项，如 "{label}使用 {value}"。
+    A table's items as running prose; pattern words each item, e.g. "{value} on {label}"."""
+    page = _page(context)
+    entry, rows = _rows(page, name)
+    if not isinstance(entry, tables.Breakdown):
+        raise tables.UnknownTable(name)
+    return render.listing(entry, rows, page.locale, pattern)
+
+
+@jinja2.pass_context
+def chart(context, name, title=None):
+    """图表（静态图片），附标题、数据来源和可展开的表格；title 可改写标题，说出图表的要点。
+    A chart with its title, source and table; title replaces the title with the point in your words."""
+    page = _page(context)
+    entry = tables.table(name)
+    year = page.year
+    found = charts.specs(entry, year, page.site, page.locale, page.library_name)
+    if not found:
+        raise AbsentPart(_parts(entry))
+    svgs = []
+    if os.environ.get("REPORT_CHARTS", "1") != "0":  # REPORT_CHARTS=0: tables only (make bench)
+        cache = page.docs_dir.parent / ".cache" / "charts"
+        svgs = [charts.to_svg(c.spec, f"{name}-{i}", c.title, cache) for i, c in enumerate(found)]
+    rows = entry.rows(year, page.site) or []
+    caption = render.esc(title) if title else render.esc(found[0].title)
+    source = t("chart.source", page.locale, library=page.library_name, year=year.year)
+    return render.chart_figure(name, svgs, caption, render.esc(found[0].subtitle), render.esc(source),
+                               render.table(entry, rows, page.locale, _download(page, entry, year.year)),
+                               page.locale)
+
+
+@jinja2.pass_context
+def chronicle_events(context):
+    """本年的大事记：data/<年份>/chronicle.yaml 中的每一件事，按月份排列。
+    The year's chronicle, every event of data/<year>/chronicle.yaml, by month."""
+    page = _page(context)
+    return render.chronicle(page.year.chronicle.events, page.locale)
+
+
+@jinja2.pass_context
+def change_of(context, measure):
+    """浏览量（views）、下载量（downloads）或流通人次（circulation）较上年的变化，%：按年报所写，或由上一年数据计算。
+    The change of views, downloads or circulation on the previous year in %: as stated, or computed."""
+    page = _page(context)
+    value = trends.change_of(page.site, page.year.year, measure)
+    if value is None and trends.measure(page.year, measure) is None:
+        raise AbsentPart(f"statistics.{measure}")
+    return value
+
+
+def share(part, whole, decimals=0):
+    """part ÷ whole 的百分比，四舍五入到 decimals 位小数。
+    part ÷ whole as a percentage, rounded half up to decimals places."""
+    return figures.share(part, whole, decimals)
+
+
+def total(items, field="count"):
+    """一组数字之和，如 total(staff.education)。
+    The sum of a field over a list, e.g. total(staff.education)."""
+    return sum(getattr(i, field) for i in items)
+
+
+# ------------------------------------------------------------ titles and contents
+
+def _number_word(number: int, lang: str) -> str:
+    return fmt.cn_numeral(number) if lang == "zh" else str(number)
+
+
+@jinja2.pass_context
+def chapter_heading(context):
+    """本章的标题，按目录顺序编号：第一章 工作计划与总结。
+    The chapter's heading, numbered in the order of the year's contents."""
+    page = _page(context)
+    number = page.chapter_number()
+    title = page.meta.get("title", "")
+    if number is None:
+        return render.esc(str(title))
+    return render.esc(t("chapter_heading", page.locale, number=_number_word(number, page.locale), title=title))
+
+
+@jinja2.pass_context
+def report_title(context, year=None):
+    """年报的标题：2020 年安居区图书馆年报。
+    The report's title: Anju District Library Annual Report 2020."""
+    page = _page(context)
+    return render.esc(t("report_title", page.locale, year=year or page.year.year, library=page.library_name))
+
+
+@jinja2.pass_context
+def archive_title(context):
+    """全部年报的总标题：安居区图书馆年报。
+    The title of the whole archive."""
+    page = _page(context)
+    return render.esc(t("archive_title", page.locale, library=page.library_name))
+
+
+@jinja2.pass_context
+def contents(context, year=None):
+    """一年的目录：各章按顺序编号并链接。
+    A year's contents: every chapter, numbered and linked."""
+    page = _page(context)
+    year = int(year or page.year.year)
+    items = "".join(f'<li><a href="{page.link(c.url)}"><span class="report-contents__number">'
+                    f'{t("chapter_label", page.locale, number=_number_word(c.number, page.locale))}</span> '
+                    f"{render.esc(c.title)}</a></li>" for c in page.chapter_links(year))
+    return f'\n\n<ol class="report-contents">{items}</ol>\n\n'
+
+
+# ------------------------------------------------------------ the cover, the year, the downloads
+
+def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
+    """The year's key figures: label, figure, unit, change on the previous year (where known)."""
+    lang, out = page.locale, []
+    previous = page.site.previous(year.year)
+    for entry_name, row_id in (("statistics", "circulation"), ("statistics", "new_acquisitions"),
+                               ("statistics", "views")):
+        rows = {r.id: r for r in tables.table(entry_name).rows(year, page.site) or []}
+        row = rows.get(row_id)
+        if row is None or row.value is None:
+            continue
+        change = row.change if row.change is not None else None
+        out.append((render.tx(row.label, lang), fmt.number(row.value, lang), render.tx(row.unit, lang),
+                    _change_line(change, lang, year.year)))
+    if year.activities.total is not None:
+        before = previous.activities.total if previous else None
+        out.append((t("tile.activities", lang), fmt.number(year.activities.total, lang), t("tile.events", lang),
+                    _change_line(figures.change(year.activities.total, before), lang, year.year)))
+    spent = year.finance.expenditure
+    if spent is not None and spent.total is not None:
+        figure = fmt.money_figure(spent.total, lang)
+        out.append((t("tile.spending", lang), figure, t("tile.money_unit", lang), None))
+    return out
+
+
+def _change_line(change, lang: str, year: int) -> str | None:
+    if change is None:
+        return None
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
+    return (f'<span class="key-figure__arrow" aria-hidden="true">{arrow}</span>'
+            f"{render.esc(fmt.change(change, lang, year - 1))}")
+
+
+@jinja2.pass_context
+def key_figures(context, year=None):
+    """一年的主要数字（图块），附与上年的比较：用于封面和年份首页。
+    A year's key figures as tiles, with the change on the previous year: for the cover and year pages."""
+    page = _page(context)
+    found = _year(page, year)
+    return render.key_figures(_tiles(page, found), page.locale)
+
+
+@jinja2.pass_context
+def pdf_download(context, year=None):
+    """年报 PDF 的下载链接（注明格式、大小和页数）和数据下载链接：用于封面和年份首页。
+    The year's PDF (with its format, size and pages) and its data, for the cover and the year's page."""
+    page = _page(context)
+    found = _year(page, year)
+    meta, y = page.meta, found.year
+    from .page import pdf_name
+    meta["report_year"] = y
+    meta["report_pdf_links"] = [
+        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
+         "label": t("download.pdf_edition", page.locale, edition=t(f"edition.{code}", page.locale)),
+         "facts": STRINGS["download.pdf_facts"][page.locale]}
+        for code in sorted(CODES, key=lambda c: c != page.locale)]
+    meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
+    meta["report_data_label"] = t("download.data", page.locale)
+    return "\n\n<!-- report:pdf -->\n\n"
+
+
+@jinja2.pass_context
+def archive(context):
+    """历年年报列表，由新到旧，每年链接到年份首页。
+    Every year's report, newest first, each linked to its page."""
+    page = _page(context)
+    items = "".join(f'<li><a href="{page.link(f"{prefix(page.locale)}{y}/")}">'
+                    f'{render.esc(t("report_title", page.locale, year=y, library=page.library_name))}</a></li>'
+                    for y in page.years_shown)
+    return f'\n\n<ul class="report-archive">{items}</ul>\n\n'
+
+
+@jinja2.pass_context
+def downloads(context, year=None):
+    """开放数据下载：每个表格的 CSV 和 JSON 及数据包说明；不写年份时列出每一年。
+    The open-data files of a year (or of every year shown): CSV, JSON and the data package."""
+    page = _page(context)
+    years = [int(year)] if year else page.years_shown
+    blocks = []
+    for y in years:
+        found = page.site.years[y]
+        files = opendata.files(found, page.site)
+        rows = []
+        for data in opendata.datasets(found, page.site):
+            links = " · ".join(
+                f'<a href="{page.link(f"downloads/{y}/{data.name}.{ext}")}" download>{ext.upper()}</a> '
+                f'<span class="file-size">({fmt.file_size(len(files[f"{data.name}.{ext}"]), page.locale)})</span>'
+                for ext in ("csv", "json"))
+            rows.append((f"{data.name}.csv", data.title[page.locale], links))
+        package = page.link(f"downloads/{y}/datapackage.json")
+        heading = "" if year else f'\n\n## {render.esc(t("report_title", page.locale, year=y, library=page.library_name))}\n\n'
+        blocks.append(heading + render.downloads_table(rows, page.locale)
+                      + f'\n\n<p><a href="{package}" download>datapackage.json</a>{t("dash", page.locale)}'
+                      f'{t("download.package", page.locale)}</p>\n\n')
+    return "".join(blocks)
+
+
+# ------------------------------------------------------------ the editing guide's references
+
+@jinja2.pass_context
+def macro_reference(context):
+    """编辑指南中的宏和过滤器列表，由它们的说明自动生成。
+    The editing guide's list of every macro and filter, from their docstrings."""
+    from . import filters
+    page = _page(context)
+    heads = (t("reference.call", page.locale), t("reference.does", page.locale))
+    return (f'\n\n### {t("reference.macros", page.locale)}'
+            + render.reference_table(reference.callables(MACROS, page.locale), heads)
+            + f'\n\n### {t("reference.filters", page.locale)}'
+            + render.reference_table(reference.callables(filters.FILTERS, page.locale, filters=True), heads)
+            + f'\n\n### {t("reference.tables", page.locale)}'
+            + render.reference_table(reference.tables(page.locale),
+                                     tuple(t(k, page.locale) for k in ("reference.table_name", "reference.table_caption",
+                                                                       "reference.table_file"))))
+
+
+@jinja2.pass_context
+def field_reference(context):
+    """编辑指南中每个数据文件的字段列表，由数据结构自动生成。
+    The editing guide's list of every data file's fields, from the data schema."""
+    page = _page(context)
+    heads = tuple(t(key, page.locale) for key in ("reference.field", "reference.kind", "reference.does"))
+    return "".join(f"\n\n### `{name}`" + render.reference_table(reference.fields(model, page.locale), heads)
+                   for name, model in reference.data_files().items())
+
+
+MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
+          archive_title, contents, key_figures, pdf_download, archive, downloads, macro_reference, field_reference]
+# Names kept for chapters written before the macros were renamed.
+ALIASES: dict = {}

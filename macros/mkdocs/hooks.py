@@ -1,0 +1,81 @@
+"""The MkDocs events this project uses, in one place (listed under ``hooks:`` in mkdocs.yml).
+
+Each event hands over to a module of macros/mkdocs/, imported when the event runs, so that
+`mkdocs serve` uses edited code (see macros.forget_changed_code). mkdocs-static-i18n builds
+each further language inside the default language's ``on_post_build`` (at priority -100);
+the two priorities below are placed around that on purpose, and tests pin the result
+(tests/test_editions.py).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # MkDocs loads hooks by path
+import macros  # noqa: E402
+
+log = get_plugin_logger("report")
+_command = "build"
+_depth = 0   # builds under way: mkdocs-static-i18n runs each further language's build inside the first
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
+    if command == "serve":
+        log.info("预览不生成 PDF；make build 会生成。/ The preview makes no PDF; make build does.")
+
+
+@event_priority(100)  # first: the years and drafts decide the navigation every other plugin reads
+def on_config(config):
+    macros.forget_changed_code()
+    from macros.mkdocs import years
+    years.configure(config, _command)
+    return config
+
+
+def on_pre_build(config):
+    global _depth
+    _depth += 1
+
+
+def on_build_error(error):
+    global _depth
+    _depth = 0
+
+
+def on_files(files, config):
+    from macros.core.load import inside
+    project, docs = Path(config.config_file_path).parent, Path(config.docs_dir).resolve()
+    leaving = sorted(f.src_uri for f in files if f.src_dir and Path(f.src_dir).resolve() == docs
+                     and not inside(Path(f.abs_src_path), project))
+    if leaving:  # never publish what a link in docs/ points to outside the project
+        raise PluginError("docs/ 中有指向项目之外的链接，网站未生成 / links in docs/ lead outside the project; "
+                          "the site was not built:\n" + "\n".join(f"  ✗ docs/{uri}" for uri in leaving))
+    return files
+
+
+def on_env(env, config, files):
+    # Every page's content is rendered by now, and no page template yet: the PDF is made
+    # here, so that the pages can say its size and length.
+    from macros.mkdocs import pdf_edition
+    pdf_edition.make(env, config, files, _command)
+    return env
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has built every other language and merged the search index
+def on_post_build(config):
+    global _depth
+    from macros.mkdocs import search_index
+    from macros.tools.release import write_manifest
+    _depth -= 1
+    if _depth > 0:
+        return  # a further language, built inside the first one's build: the whole site is not done yet
+    site = Path(config.site_dir)
+    search_index.split(site)
+    write_manifest(site, config.extra.get("report_years", []), config.extra.get("report_drafts", []),
+                   bool(config.extra.get("preview")), os.environ.get("SOURCE_DATE_EPOCH"))

@@ -1,0 +1,151 @@
+"""Each page, bound once before its macros run: its year, its edition, the language of its file.
+
+``prepare(env)`` runs as mkdocs-macros' ``on_pre_page_macros``: it binds a
+:class:`ReportPage`, renders the chapter's macros itself with Jinja's documented
+``overlay`` of the mkdocs-macros environment, and turns any mistake into the staff's
+message (core/chapter_errors.py): in the preview, shown in the page itself; in a
+build, the build stops with it. mkdocs-macros is then told the page is rendered
+(``render_macros: false``, its documented page setting).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core import chapters, links, render
+from ..core.chapter_errors import ChapterSource, StaffUndefined, explain
+from ..core.languages import LANGUAGES, file_locale, page_locale
+from ..core.problems import DataError, Problem
+from ..core.site import Site, Year
+from ..core.strings import t
+
+
+@dataclass
+class ChapterLink:
+    number: int
+    title: str
+    url: str             # site path of the chapter in the page's edition
+
+
+@dataclass
+class ReportPage:
+    """What every macro and filter of one page needs: read from Jinja's context as ``report_page``."""
+
+    site: Site
+    year: Year | None      # the page's year; the newest year shown for pages outside the years
+    locale: str            # the page locale: the edition the page belongs to
+    file_locale: str       # the language its source file is written in
+    url: str
+    src_uri: str
+    docs_dir: Path
+    years_shown: list[int]
+    preview: bool
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def library_name(self) -> str:
+        return getattr(self.site.library.name, self.locale) or self.site.library.name.zh
+
+    def link(self, target: str) -> str:
+        """*target* (a site path) relative to this page."""
+        return links.relative(target, self.url)
+
+    def chapter_links(self, year: int) -> list[ChapterLink]:
+        """Every chapter of *year*, numbered in the order its index lists them, in this page's edition."""
+        out = []
+        for number, source in enumerate(chapters.sources(self.docs_dir, year), 1):
+            written = chapters.twin(source, self.locale)
+            meta = chapters.front_matter(written if written.is_file() else source)
+            src_uri = source.relative_to(self.docs_dir).as_posix()
+            out.append(ChapterLink(number, str(meta.get("title", source.stem)), links.page_url(src_uri, self.locale)))
+        return out
+
+    def chapter_number(self) -> int | None:
+        year = chapters.year_of(self.src_uri)
+        if year is None or not chapters.is_chapter(self.src_uri):
+            return None
+        names = [p.name for p in chapters.sources(self.docs_dir, year)]
+        name = Path(self.src_uri).name
+        name = name if name in names else Path(self.src_uri).name.replace(f".{self.file_locale}.md", ".md")
+        return names.index(name) + 1 if name in names else None
+
+
+def bind(env, site: Site, preview: bool) -> ReportPage:
+    page = env.page
+    src_uri = page.file.src_uri
+    year_number = chapters.year_of(src_uri)
+    shown = site.shown_years(drafts=preview)
+    year = site.years.get(year_number) if year_number else site.years.get(shown[0]) if shown else None
+    docs_dir = Path(env.conf["docs_dir"])
+    return ReportPage(site=site, year=year, locale=page_locale(page.url), file_locale=file_locale(src_uri),
+                      url=page.url, src_uri=src_uri, docs_dir=docs_dir, years_shown=shown, preview=preview,
+                      meta=page.meta)
+
+
+def prepare(env, site: Site | None, problem: DataError | None, preview: bool) -> None:
+    """Render the page's macros, or show/raise the staff's message (see the module's docstring)."""
+    from mkdocs.exceptions import PluginError
+    page = env.page
+    page.meta["render_macros"] = False   # rendered here, not again by mkdocs-macros
+    if problem is not None:  # the data has mistakes: nothing can be rendered (preview only: a build stopped earlier)
+        env.markdown = render.problem_panel(t("problem_title", page_locale(page.url)), problem.report())
+        return
+    here = bind(env, site, preview)
+    year_number = chapters.year_of(here.src_uri)
+    if year_number is not None and year_number not in site.years:
+        _fail(env, here, preview, Problem(f"docs/{year_number}/", None, None, f"data/{year_number}/ 文件夹",
+                                          f"a data/{year_number}/ folder", "不存在 / there is none"))
+        return
+    _describe(page, here)
+    before, after = "", ""
+    if here.file_locale != here.locale:  # no translation yet: the original, with a notice
+        before = (f'!!! note "{t("untranslated_title", here.locale)}"\n\n    {t("untranslated", here.locale)}\n\n'
+                  f'<div lang="{LANGUAGES[here.file_locale].tag}" markdown>\n\n')
+        after = "\n\n</div>\n"
+    markdown = before + env.markdown + after
+    variables = {**env.variables, **page.meta, **_variables(here)}
+    _, _, offset = chapters.split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    try:
+        env.markdown = env.env.overlay(undefined=StaffUndefined).from_string(markdown).render(**variables)
+    except Exception as error:  # every mistake in a chapter ends here, as a message for staff
+        source = ChapterSource(f"docs/{here.src_uri}", offset - before.count("\n"), markdown, year_number,
+                               sorted({*env.variables, *env.macros, *env.filters}))
+        found = explain(error, source, variables)
+        if not preview:
+            raise PluginError(found.render()) from None
+        _fail(env, here, preview, found)
+
+
+def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
+    from mkdocs.exceptions import PluginError
+    if not preview:
+        raise PluginError(problem.render())
+    env.markdown = render.problem_panel(t("problem_title", here.locale), problem.render())
+
+
+def _variables(here: ReportPage) -> dict:
+    """The names a chapter uses: its year's topics (staff, finance, …), the library, the year."""
+    out = {"report_page": here, "library": here.site.library, "lang": here.locale}
+    if here.year is not None:
+        out["year"] = here.year.year
+        out.update({topic: here.year.topic(topic) for topic in here.year.documents})
+    return out
+
+
+def _describe(page, here: ReportPage) -> None:
+    """What the page template shows around the text: the tab title with the year, the PDF link."""
+    year = chapters.year_of(here.src_uri)
+    library = here.library_name
+    if year is None:
+        page.meta.setdefault("report_tab_title", f"{page.title} · {library}" if page.title else library)
+        return
+    report = t("report_short", here.locale, year=year)
+    title = page.meta.get("title")
+    page.meta["report_tab_title"] = " · ".join(x for x in (title, report, library) if x)
+    page.meta["report_pdf"] = here.link(links.download(year, pdf_name(here.site, year, here.locale)))
+    page.meta["report_pdf_label"] = t("download.pdf", here.locale)
+
+
+
+def pdf_name(site: Site, year: int, code: str) -> str:
+    return links.pdf_name(site.library.slug or links.slug(site.library.name.en), year, code)
