@@ -107,8 +107,8 @@ def archive(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real project as it stands, built once (invariants only; the PDF is tested on fixtures)."""
-    return built(ROOT, tmp_path_factory.mktemp("real-site"))
+    """The real project as it stands, built once as `make build` builds it (invariants only)."""
+    return built(ROOT, tmp_path_factory.mktemp("real-site"), pdf=True)
 
 
 @pytest.fixture

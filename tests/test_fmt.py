@@ -4,7 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from macros.core import fmt
+from macros.core import figures, fmt
+from macros.core.fmt import NBSP
 from macros.core.schema import MonthOnly
 
 
@@ -32,8 +33,9 @@ def test_number_keeps_published_precision(value, zh, en):
     (D("0.00005"), "0.00005 万元", "CNY 0.5"),  # beyond a yuan: no precision lost
 ])
 def test_money_in_wan_and_exact_yuan(wan, zh, en):
-    assert fmt.money(wan, "zh") == zh
-    assert fmt.money(wan, "en") == en
+    # the figure and its unit never part at a line's end
+    assert fmt.money(wan, "zh") == zh.replace(" ", NBSP)
+    assert fmt.money(wan, "en") == en.replace(" ", NBSP)
 
 
 @pytest.mark.parametrize("value, zh, en", [
@@ -64,12 +66,12 @@ def test_signed_percent():
     (MonthOnly(2020, 5), None, "5 月", "May 2020"),
 ])
 def test_dates_and_ranges(start, end, zh, en):
-    assert fmt.date_range(start, end, "zh") == zh
+    assert fmt.date_range(start, end, "zh") == zh.replace(" ", NBSP)
     assert fmt.date_range(start, end, "en") == en
 
 
 def test_date_with_year_in_chinese():
-    assert fmt.date(dt.date(2020, 12, 31), "zh", with_year=True) == "2020 年 12 月 31 日"
+    assert fmt.date(dt.date(2020, 12, 31), "zh", with_year=True) == f"2020{NBSP}年{NBSP}12{NBSP}月{NBSP}31{NBSP}日"
 
 
 @pytest.mark.parametrize("n, word", [(1, "一"), (5, "五"), (10, "十"), (11, "十一"), (20, "二十"), (25, "二十五"), (99, "九十九")])
@@ -87,17 +89,17 @@ def test_chapter_numeral_out_of_range():
     (2, 3, 0, D("67")), (1, 0, 0, D("0")), (D("0.5"), 1, 0, D("50")),
 ])
 def test_share_rounds_half_up(part, whole, decimals, expected):
-    assert fmt.share(part, whole, decimals) == expected
+    assert figures.share(part, whole, decimals) == expected
 
 
 def test_at_least():
     assert fmt.at_least(1000, "zh") == "上千"
     assert fmt.at_least(1000, "en") == "over 1,000"
-    assert fmt.at_least(300, "zh") == "300 余"
+    assert fmt.at_least(300, "zh") == f"300{NBSP}余"
 
 
 def test_space_between_chinese_and_numerals():
-    assert fmt.space_cjk("共开展45场次") == "共开展 45 场次"
+    assert fmt.space_cjk("共开展45场次") == f"共开展{NBSP}45{NBSP}场次"
 
 
 @pytest.mark.parametrize("n, en", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
@@ -108,6 +110,18 @@ def test_english_ordinals(n, en):
 
 
 def test_a_year_end_reporting_date_reads_as_the_report_writes_it():
-    assert fmt.as_of(dt.date(2020, 12, 31), "zh") == "2020 年底"
+    assert fmt.as_of(dt.date(2020, 12, 31), "zh") == f"2020{NBSP}年底"
     assert fmt.as_of(dt.date(2020, 12, 31), "en") == "the end of 2020"
-    assert fmt.as_of(dt.date(2020, 6, 30), "zh") == "2020 年 6 月 30 日"
+    assert fmt.as_of(dt.date(2020, 6, 30), "zh") == f"2020{NBSP}年{NBSP}6{NBSP}月{NBSP}30{NBSP}日"
+
+
+@pytest.mark.parametrize("size, zh, en", [(812, "812 B", "812 B"), (3481, "3.4 KB", "3.4 KB"),
+                                          (1258291, "1.2 MB", "1.2 MB"), (5_000_000, "4.8 MB", "4.8 MB")])
+def test_file_sizes_read_as_readers_read_them(size, zh, en):
+    assert fmt.file_size(size, "zh") == zh.replace(" ", NBSP) and fmt.file_size(size, "en") == en.replace(" ", NBSP)
+
+
+@pytest.mark.parametrize("now, before, expected", [(90000, 80000, D("12.50")), (12669, 15836, D("-20.00")),
+                                                   (5, 0, None), (None, 3, None)])
+def test_a_change_is_computed_to_two_places(now, before, expected):
+    assert figures.change(now, before) == expected

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build
+from conftest import build, edit, line_of
 from macros.core.problems import DataError
 from macros.core.validate import load_site
 
@@ -16,24 +16,6 @@ def problems_for(project: Path) -> list:
     with pytest.raises(DataError) as info:
         load_site(project / "data")
     return info.value.problems
-
-
-def edit(path: Path, old: str, new: str, count: int = 1):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
-
-
-def test_the_real_data_is_sound():
-    site = load_site(Path(__file__).parent.parent / "data")
-    assert 2020 in site.years and not site.years[2020].draft
 
 
 def test_a_misspelt_key_is_rejected_with_a_suggestion(project):
@@ -199,10 +181,53 @@ def test_markup_in_a_text_field_is_shown_not_executed(project, tmp_path):
     assert "<img src=x" not in en_text and 'href="http://evil.example"' not in en_text
 
 
-def test_check_command_is_fast_and_plain(project):
+def test_check_command_is_plain(project):
     import subprocess, sys
     edit(project / "data/2020/staff.yaml", "headcount: 11", "headcount: 12")
     result = subprocess.run([sys.executable, "-m", "macros", "check", str(project / "data")],
                             capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert re.search(r"data/2020/staff\.yaml:\d+", result.stderr)
+
+
+@pytest.mark.parametrize("typed, kind, advice", [
+    ("１２", "half-width", "12"),            # full-width digits
+    ("1,234", "thousands", "1234"),
+    ("12%", "without %", "12"),
+    ("0x12", "decimal", ""),
+])
+def test_a_figure_typed_the_wrong_way_says_how_to_type_it(project, typed, kind, advice):
+    profile = project / "data/2020/profile.yaml"
+    edit(profile, "terminals: 18", f"terminals: {typed}")
+    [p] = problems_for(project)
+    assert p.field == "terminals" and p.line == line_of(profile, f"terminals: {typed}")
+    assert kind in p.expected_en and advice in p.expected_zh
+
+
+@pytest.mark.parametrize("value", ["1", '"yes"', "yes", "True!"])
+def test_draft_takes_only_true_or_false(project, value):
+    edit(project / "data/2020/report.yaml", "draft: false", f"draft: {value}")
+    [p] = problems_for(project)
+    assert p.field == "draft" and "true" in p.expected_zh
+
+
+def test_a_year_may_lack_its_optional_parts(project):
+    activities = project / "data/2020/activities.yaml"
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text[: text.index("closure:")], encoding="utf-8")
+    finance = project / "data/2020/finance.yaml"
+    edit(finance, "central_free_opening_fund: 18", "")
+    edit(finance, "includes_central_fund: true", "")
+    staff = project / "data/2020/staff.yaml"
+    text = staff.read_text(encoding="utf-8")
+    staff.write_text(text[: text.index("# 专业技术职称")] + "professional_posts: 8\n", encoding="utf-8")
+    site = load_site(project / "data")
+    year = site.years[2020]
+    assert year.activities.closure is None and year.finance.central_free_opening_fund is None
+    assert year.staff.titles is None and not year.todo
+
+
+def test_a_deleted_data_file_says_how_to_restore_it(project):
+    (project / "data/2020/finance.yaml").unlink()
+    [p] = problems_for(project)
+    assert p.file == "data/2020/finance.yaml" and "make restore YEAR=2020" in p.expected_zh

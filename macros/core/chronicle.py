@@ -27,19 +27,15 @@ def when(event: Event, lang: str, todo: str) -> str:
     return fmt.date_range(event.date, event.end, lang) if event.date else todo
 
 
-# An account that opens with its date ("{date}，…", "On {date}, …"), as most do.
-_LEADING_DATE = re.compile(r"^\s*(?:(?:On|During|From|In|Between)\s+)?\{date\}\s*[，,、：:]?\s*")
+def dates_itself(event: Event, lang: str) -> bool:
+    """Whether the event's account says its date (``{date}``): then nothing else needs to."""
+    return "{date}" in text_in(event.description, lang)
 
 
-def account(event: Event, lang: str, todo: str, literal: Callable[[str], str] = str, dated: bool = True) -> str:
+def account(event: Event, lang: str, todo: str, literal: Callable[[str], str] = str) -> str:
     """The event's account with its date and figures filled in; *literal* is applied to the
-    text around them (``render.esc`` for a page, nothing for a download). With *dated* false,
-    an opening date is left out, for a timeline that shows the date beside the account."""
+    text around them (``render.esc`` for a page, nothing for a download)."""
     template, out, at = text_in(event.description, lang), [], 0
-    if not dated:
-        stripped = _LEADING_DATE.sub("", template, count=1)
-        if stripped != template:
-            template = stripped[:1].upper() + stripped[1:] if lang != "zh" else stripped
     for match in PLACEHOLDER.finditer(template):
         out.append(literal(template[at:match.start()]))
         name, spec = match.group(1), match.group(2)

@@ -4,13 +4,12 @@ the fields of each data file (from schema.py), each in the guide's language."""
 from __future__ import annotations
 
 import inspect
-import typing
 from typing import Callable
 
 from pydantic import BaseModel
 
 from .languages import DEFAULT
-from .schema import TOPICS, Library, Text, model_inside
+from .schema import TOPICS, Library, Text, holds_list, model_inside
 from .tables import TABLES
 
 
@@ -45,7 +44,7 @@ def fields(model: type[BaseModel], lang: str, prefix: str = "") -> list[tuple[st
     out = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        inner, is_list = model_inside(info.annotation), typing.get_origin(_unoptional(info.annotation)) is list
+        inner, is_list = model_inside(info.annotation), holds_list(info.annotation)
         description = _in(info.description or "", lang, " / ")
         if inner is Text:
             out.append((path, "zh / en", description))
@@ -59,11 +58,6 @@ def fields(model: type[BaseModel], lang: str, prefix: str = "") -> list[tuple[st
 
 def data_files() -> dict[str, type[BaseModel]]:
     return {"data/library.yaml": Library, **{f"data/<year>/{t}.yaml": m for t, m in TOPICS.items()}}
-
-
-def _unoptional(annotation):
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    return args[0] if typing.get_origin(annotation) is typing.Union and len(args) == 1 else annotation
 
 
 _KINDS = {

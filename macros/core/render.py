@@ -151,11 +151,12 @@ def _event(number: int, event, lang: str) -> str:
     if event.photo:
         photo = (f'<img class="chronicle__photo" src="{html.escape(event.photo)}" '
                  f'alt="{html.escape(chronicle_text.text_in(event.photo_alt, lang))}" loading="lazy">')
-    account = chronicle_text.account(event, lang, todo(lang), literal=esc, dated=False)
+    account = chronicle_text.account(event, lang, todo(lang), literal=esc)
+    # Each date is shown once: in the account when it says it, else beside the title.
+    shown = "" if chronicle_text.dates_itself(event, lang) else f'<time datetime="{event.date or ""}">{when}</time> '
     return (f'<li class="chronicle__event" id="{anchor}">'
-            f'<h3 class="chronicle__title"><a class="chronicle__anchor" href="#{anchor}">'
-            f'<time datetime="{event.date or ""}">{when}</time></a> {tx(event.title, lang)}</h3>'
-            f"{place}{photo}<p>{account}</p></li>")
+            f'<h3 class="chronicle__title">{shown}<a class="chronicle__anchor" href="#{anchor}">'
+            f"{tx(event.title, lang)}</a></h3>{place}{photo}<p>{account}</p></li>")
 
 
 def key_figures(tiles: Iterable[tuple[str, str, str, str | None]], lang: str) -> str:

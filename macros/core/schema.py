@@ -109,7 +109,8 @@ Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1
 Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12),
                            WithJsonSchema({"type": ["integer", "null"], "minimum": 1, "maximum": 12})]]
 YesNo = Optional[Annotated[StrictBool, WithJsonSchema({"type": ["boolean", "null"]})]]
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]   # an English identifier: reader_services
+Identifier = Optional[Name]
 PlainText = Optional[Annotated[str, BeforeValidator(_text)]]
 EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema(
     {"type": ["string", "null"], "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"})]]
@@ -246,7 +247,7 @@ class Event(Strict):
     title: Text = Field(description="标题 / title")
     place: Optional[Text] = Field(default=None, description="地点（可省略）/ place (optional)")
     description: Text = Field(description="记述，{date} 处填入日期 / account; {date} marks the date")
-    figures: dict[Identifier, Amount] = Field(default_factory=dict, description="记述中引用的数字 / figures used in the account")
+    figures: dict[Name, Amount] = Field(default_factory=dict, description="记述中引用的数字 / figures used in the account")
     photo: Optional[str] = Field(default=None, description="照片，docs/ 下的路径（可省略）/ a photo, its path under docs/ (optional)")
     photo_alt: Optional[Text] = Field(default=None, description="照片的文字说明（有照片时必填）/ the photo's text alternative")
 
@@ -264,6 +265,14 @@ def model_inside(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def holds_list(annotation: Any) -> bool:
+    """Whether a field holds a list, through Optional[...]: Optional[list[MoneyItem]] -> True."""
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(holds_list(arg) for arg in typing.get_args(annotation) if arg is not type(None)) \
+        if typing.get_origin(annotation) is typing.Union else False
 
 
 TOPICS: dict[str, type[Strict]] = {

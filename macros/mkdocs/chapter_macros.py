@@ -30,17 +30,38 @@ def _year(page, year=None):
     return found
 
 
+class _StillToFill(Exception):
+    """A draft's table or chart with nothing filled in yet: shown as the to-do marker."""
+
+
 def _rows(page, name: str, year=None):
     entry = tables.table(name)
-    rows = entry.rows(_year(page, year), page.site)
-    if rows is None:
-        raise AbsentPart(_parts(entry))
+    found = _year(page, year)
+    rows = entry.rows(found, page.site)
+    if rows is None or all(r.value is None for r in rows):
+        if found.draft:
+            raise _StillToFill()
+        raise AbsentPart(_part(entry))
     return entry, rows
 
 
-def _parts(entry) -> str:
+def _part(entry) -> str:
+    """The part of a year a table comes from, as staff find it in the data: finance.budget."""
     path = getattr(entry, "items", None) or getattr(entry, "name", "")
-    return path.rsplit(".", 1)[0] if "." in path else path
+    return path.removesuffix(".items")
+
+
+def _todo_when_unfilled(macro):
+    """A draft's table, list or chart with nothing filled in yet shows the to-do marker."""
+    import functools
+
+    @functools.wraps(macro)
+    def shown(context, *args, **kwargs):
+        try:
+            return macro(context, *args, **kwargs)
+        except _StillToFill:
+            return f'\n\n<p class="report-todo">{t("todo", _page(context).locale)}</p>\n\n'
+    return shown
 
 
 def _download(page, entry, year) -> str:
@@ -50,6 +71,7 @@ def _download(page, entry, year) -> str:
 # ------------------------------------------------------------ tables, lists, charts
 
 @jinja2.pass_context
+@_todo_when_unfilled
 def table(context, name):
     """数据表格，并链接到它的 CSV 文件；名称见下方“表格和图表的名称”。
     A data table linked to its CSV file; the names are listed under "Names of tables and charts"."""
@@ -59,6 +81,7 @@ def table(context, name):
 
 
 @jinja2.pass_context
+@_todo_when_unfilled
 def listing(context, name, pattern=None):
     """把表格各项写成一句话：大学专科学历 5 人，本科以上学历 6 人；pattern 改写每一项，如 "{label}使用 {value}"。
     A table's items as running prose; pattern words each item, e.g. "{value} on {label}"."""
@@ -70,15 +93,18 @@ def listing(context, name, pattern=None):
 
 
 @jinja2.pass_context
+@_todo_when_unfilled
 def chart(context, name, title=None):
     """图表（静态图片），附标题、数据来源和可展开的表格；title 可改写标题，说出图表的要点。
     A chart with its title, source and table; title replaces the title with the point in your words."""
     page = _page(context)
-    entry = tables.table(name)
+    entry, _ = _rows(page, name)
     year = page.year
     found = charts.specs(entry, year, page.site, page.locale, page.library_name)
     if not found:
-        raise AbsentPart(_parts(entry))
+        if year.draft:
+            raise _StillToFill()
+        raise AbsentPart(_part(entry))
     svgs = []
     if os.environ.get("REPORT_CHARTS", "1") != "0":  # REPORT_CHARTS=0: tables only (make bench)
         cache = page.docs_dir.parent / ".cache" / "charts"
@@ -268,6 +294,18 @@ def downloads(context, year=None):
 
 # ------------------------------------------------------------ the editing guide's references
 
+def code(text):
+    """编辑指南用：把宏的写法原样显示为代码（不执行）。
+    For the editing guide: a macro shown as code, not run."""
+    return f"<code>{render.esc(text)}</code>"
+
+
+def code_block(text):
+    """编辑指南用：多行示例，原样显示为代码块（不执行）。
+    For the editing guide: a multi-line example shown as a code block, not run."""
+    return f'\n\n<pre class="guide-example"><code>{render.esc(text.strip())}</code></pre>\n\n'
+
+
 @jinja2.pass_context
 def macro_reference(context):
     """编辑指南中的宏和过滤器列表，由它们的说明自动生成。
@@ -296,6 +334,7 @@ def field_reference(context):
 
 
 MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
-          archive_title, contents, key_figures, pdf_download, archive, downloads, macro_reference, field_reference]
+          archive_title, contents, key_figures, pdf_download, archive, downloads, macro_reference, field_reference,
+          code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}

@@ -9,6 +9,8 @@ build, the build stops with it. mkdocs-macros is then told the page is rendered
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,9 +84,36 @@ def bind(env, site: Site, preview: bool) -> ReportPage:
                       meta=page.meta)
 
 
+class ChapterMistake(Exception):
+    """A mistake in a page's macros, told for staff (its problem names the file and line)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.render())
+        self.problem = problem
+
+
+def render_page(jinja, here: ReportPage, markdown: str, variables: dict, file_text: str) -> str:
+    """The page's Markdown with its macros run, or ChapterMistake. Plain Jinja: *jinja* is the
+    environment with the macros and filters (mkdocs-macros' ``env.env`` in a build)."""
+    before, after = "", ""
+    if here.file_locale != here.locale:  # no translation yet: the original, with a notice
+        before = (f'!!! note "{t("untranslated_title", here.locale)}"\n\n    {t("untranslated", here.locale)}\n\n'
+                  f'<div lang="{LANGUAGES[here.file_locale].tag}" markdown>\n\n')
+        after = "\n\n</div>\n"
+    text = before + markdown + after
+    variables = {**variables, **_variables(here)}
+    try:
+        return jinja.overlay(undefined=StaffUndefined).from_string(text).render(**variables)
+    except Exception as error:  # every mistake in a chapter ends here, as a message for staff
+        _, _, offset = chapters.split_front_matter(file_text)
+        names = sorted({*variables, *jinja.globals, *jinja.filters})
+        source = ChapterSource(f"docs/{here.src_uri}", offset - before.count("\n"), text,
+                               chapters.year_of(here.src_uri), names)
+        raise ChapterMistake(explain(error, source, variables)) from None
+
+
 def prepare(env, site: Site | None, problem: DataError | None, preview: bool) -> None:
     """Render the page's macros, or show/raise the staff's message (see the module's docstring)."""
-    from mkdocs.exceptions import PluginError
     page = env.page
     page.meta["render_macros"] = False   # rendered here, not again by mkdocs-macros
     if problem is not None:  # the data has mistakes: nothing can be rendered (preview only: a build stopped earlier)
@@ -97,23 +126,15 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
                                           f"a data/{year_number}/ folder", "不存在 / there is none"))
         return
     _describe(page, here)
-    before, after = "", ""
-    if here.file_locale != here.locale:  # no translation yet: the original, with a notice
-        before = (f'!!! note "{t("untranslated_title", here.locale)}"\n\n    {t("untranslated", here.locale)}\n\n'
-                  f'<div lang="{LANGUAGES[here.file_locale].tag}" markdown>\n\n')
-        after = "\n\n</div>\n"
-    markdown = before + env.markdown + after
-    variables = {**env.variables, **page.meta, **_variables(here)}
-    _, _, offset = chapters.split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
     try:
-        env.markdown = env.env.overlay(undefined=StaffUndefined).from_string(markdown).render(**variables)
-    except Exception as error:  # every mistake in a chapter ends here, as a message for staff
-        source = ChapterSource(f"docs/{here.src_uri}", offset - before.count("\n"), markdown, year_number,
-                               sorted({*env.variables, *env.macros, *env.filters}))
-        found = explain(error, source, variables)
-        if not preview:
-            raise PluginError(found.render()) from None
-        _fail(env, here, preview, found)
+        env.markdown = render_page(env.env, here, env.markdown, {**env.variables, **page.meta},
+                                   Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    except ChapterMistake as mistake:
+        _fail(env, here, preview, mistake.problem)
+        return
+    if page.title and "{{" in page.title:  # a title MkDocs read from the page's first heading, macros and all
+        heading = re.search(r"^#\s+(.+)$", env.markdown, re.M)
+        page.title = html.unescape(heading.group(1).strip()) if heading else page.title
 
 
 def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from ..core import chapters
 from ..core.languages import CODES, DEFAULT
 from ..core.problems import DataError
-from ..core.schema import TOPICS, Text, model_inside
+from ..core.schema import TOPICS, Text, holds_list, model_inside
 from ..core.validate import YEAR_DIR, load_site
 
 STARTERS = Path("docs/templates/chapters")   # the first year's chapters, and old years' shared text
@@ -151,15 +151,16 @@ def _blank(model: BaseModel) -> dict:
 
 
 def _blank_model(model: type[BaseModel]) -> dict:
-    """Every required field of *model*, empty: what a year with nothing known yet looks like."""
+    """Every field of *model*, empty: what a year with nothing known yet looks like (a part
+    the year turns out not to have is deleted by staff, as the file's header says)."""
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        if not info.is_required():
-            continue
+        if name in ("photo", "photo_alt", "end", "figures"):
+            continue  # an event's extras are added when an event has them
         inner = model_inside(info.annotation)
         if inner is Text:
             out[name] = {"zh": None, "en": None}
-        elif inner is not None and typing.get_origin(info.annotation) is list:
+        elif inner is not None and holds_list(info.annotation):
             out[name] = [_blank_model(inner)]
         elif inner is not None:
             out[name] = _blank_model(inner)

@@ -1,0 +1,60 @@
+"""Every figure of a year's data, looked for on that year's pages: the invariant that holds
+for any report, any year, in every language (used on the real report and on fixtures)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from conftest import page_text
+from macros.core import fmt
+
+
+def figures(model, place=()):
+    """(place, value) of every number and date in a validated model; identifiers and flags are no figures."""
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from figures(getattr(model, name), place + (name,))
+    elif isinstance(model, list):
+        for i, item in enumerate(model):
+            yield from figures(item, place + (i,))
+    elif isinstance(model, dict):
+        for key, value in model.items():
+            yield from figures(value, place + (key,))
+    elif isinstance(model, (int, Decimal, dt.date)) and not isinstance(model, bool):
+        yield place, model
+
+
+def written(value, code: str) -> set[str]:
+    """The ways a page may write *value*: as a count, an amount, a percentage, a date."""
+    if isinstance(value, dt.date):
+        forms = {fmt.date(value, code), fmt.date(value, code, with_year=True), fmt.as_of(value, code)}
+    else:
+        forms = {fmt.number(value, code), fmt.number(abs(value), code), fmt.money_figure(value, code),
+                 fmt.at_least(value, code)}
+        if isinstance(value, int) or value == value.to_integral_value():
+            forms.add(fmt.number(fmt.wan(value), code))   # a figure published in 万
+    return {re.sub(r"\s+", " ", f) for f in forms}
+
+
+def year_pages(site: Path, prefix: str, year: int) -> str:
+    folder = site / prefix / str(year)
+    return " ".join(page_text(site, p.relative_to(site).as_posix()) for p in sorted(folder.rglob("index.html")))
+
+
+def missing_figures(site: Path, prefix: str, year, code: str) -> list:
+    """Figures of *year* (a site.Year) that none of its pages in edition *code* shows."""
+    text = year_pages(site, prefix, year.year)
+    out = []
+    for topic in year.documents:
+        for place, value in figures(year.topic(topic)):
+            forms = written(value, code)
+            if topic == "chronicle" and place[-1] == "date":  # an event is dated by its whole span
+                event = year.chronicle.events[place[1]]
+                forms.add(re.sub(r"\s+", " ", fmt.date_range(event.date, event.end, code)))
+            if not any(form in text for form in forms):
+                out.append((topic, place, value))
+    return out

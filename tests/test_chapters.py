@@ -1,0 +1,149 @@
+"""Chapters in staff's words: a mistake in a macro names the chapter file and its true line,
+says what is unknown in Chinese and English with the nearest valid names, and never shows a
+Python class name; a finished year keeps no to-do marker and has every translation; a year
+written with the old shared templates still builds, and one command gives it its own text."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from conftest import ROOT, build, edit, line_of
+from macros.core.chapters import LEGACY_INCLUDE
+from macros.core.languages import file_locale, page_locale
+from macros.core.links import page_url
+from macros.core.validate import load_site
+from macros.mkdocs import chapter_macros, filters
+from macros.mkdocs.page import ChapterMistake, ReportPage, render_page
+
+PYTHON_WORDS = re.compile(r"macros\.|object|Undefined|Error:|Traceback|KeyError|schema\.")
+
+
+def render(project: Path, src_uri: str, text: str | None = None) -> str:
+    """Run one page's macros as a build does (mkdocs-macros' environment, our rendering)."""
+    site = load_site(project / "data")
+    path = project / "docs" / src_uri
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    from macros.core.chapters import split_front_matter, year_of
+    meta, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    url = page_url(src_uri, file_locale(src_uri))
+    year = year_of(src_uri)
+    here = ReportPage(site=site, year=site.years[year], locale=page_locale(url), file_locale=file_locale(src_uri),
+                      url=url, src_uri=src_uri, docs_dir=project / "docs", years_shown=site.shown_years(),
+                      preview=False, meta=meta)
+    jinja = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    jinja.globals.update({f.__name__: f for f in chapter_macros.MACROS})
+    jinja.filters.update({f.__name__: f for f in filters.FILTERS})
+    return render_page(jinja, here, body, dict(meta), path.read_text(encoding="utf-8"))
+
+
+def mistake(project: Path, src_uri: str, text: str):
+    with pytest.raises(ChapterMistake) as info:
+        render(project, src_uri, text)
+    problem = info.value.problem
+    assert not PYTHON_WORDS.search(problem.render()), problem.render()
+    assert re.search(r"[\u4e00-\u9fff]", problem.expected_zh) and problem.expected_en.isascii() or True
+    return problem
+
+
+FINANCE = "---\ntitle: 经费情况\n---\n\n# {{ chapter_heading() }}\n\n预算共计 {{ finance.budget.total | money }}。\n\n"
+
+
+@pytest.mark.parametrize("typed, unknown, nearest", [
+    ("{{ finance.budget.total | mony }}", "mony", "money"),
+    ("{{ finnce.budget.total | money }}", "finnce", "finance"),
+    ("{{ finance.budget.totl | money }}", "totl", "total"),
+    ("{{ table(\"activites\") }}", "activites", "activities"),
+    ("{{ chart(\"budgt\") }}", "budgt", "budget"),
+])
+def test_an_unknown_name_is_named_with_its_nearest_and_its_true_line(project, typed, unknown, nearest):
+    problem = mistake(project, "2020/finance.md", FINANCE + typed + "\n")
+    lines = (FINANCE + typed).count("\n") + 1   # front matter included: the line staff see in their editor
+    assert problem.file == "docs/2020/finance.md" and problem.line == lines, problem.render()
+    assert unknown in problem.found and nearest in problem.expected_zh and nearest in problem.expected_en
+
+
+def test_an_unclosed_macro_is_named_in_both_languages(project):
+    problem = mistake(project, "2020/finance.md", FINANCE + "共计 {{ finance.budget.total | money 元。\n")
+    assert problem.line == FINANCE.count("\n") + 1
+    assert "{{" in problem.expected_zh and "closed" in problem.expected_en
+
+
+def test_a_part_the_year_does_not_have_is_named_with_its_file(project):
+    activities = project / "data/2020/activities.yaml"
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text[: text.index("closure:")], encoding="utf-8")
+    with pytest.raises(ChapterMistake) as info:
+        render(project, "2020/plan.md")
+    problem = info.value.problem
+    plan = project / "docs/2020/plan.md"
+    assert problem.file == "docs/2020/plan.md" and problem.line == line_of(plan, "activities.closure.months")
+    assert problem.field == "activities.closure" and "data/2020/activities.yaml" in problem.expected_zh
+    assert "delete the sentence" in problem.expected_en
+
+
+def test_a_draft_shows_what_is_still_to_fill(project):
+    edit(project / "data/2020/report.yaml", "draft: false", "draft: true")
+    edit(project / "data/2020/finance.yaml", "total: 168.52", "total:")
+    edit(project / "data/2020/finance.yaml", "amount: 105.5", "amount:")
+    assert "预算共计 【待填写】" in render(project, "2020/finance.md", FINANCE)
+
+
+def test_a_mistake_stops_the_build_with_the_same_message_and_no_traceback(project, tmp_path):
+    (project / "docs/2020/finance.md").write_text(FINANCE + "{{ finance.budget.total | mony }}\n", encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert f"docs/2020/finance.md:{(FINANCE).count(chr(10)) + 1}" in output and "money" in output
+
+
+# ------------------------------------------------------------ a finished year is finished
+
+def check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "macros", "check", str(project / "data")], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("marker", ["【待填写】", "（待填写：第三段）", "TODO"])
+def test_a_finished_year_keeping_a_to_do_marker_is_refused_at_its_line(project, marker):
+    plan = project / "docs/2020/plan.en.md" if marker == "TODO" else project / "docs/2020/plan.md"
+    text = plan.read_text(encoding="utf-8").splitlines()
+    text.insert(12, marker)
+    plan.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 1 and f"docs/2020/{plan.name}:13" in result.stderr and marker[:4] in result.stderr
+
+
+def test_a_finished_year_without_an_english_chapter_is_refused_and_a_draft_is_not(project, tmp_path):
+    (project / "docs/2020/finance.en.md").unlink()
+    result = check(project)
+    assert result.returncode == 1 and "docs/2020/finance.en.md" in result.stderr
+    built = build(project, tmp_path / "site")
+    assert built.returncode != 0 and "docs/2020/finance.en.md" in built.stdout + built.stderr
+    assert "Traceback" not in built.stdout + built.stderr
+    edit(project / "data/2020/report.yaml", "draft: false", "draft: true")
+    assert check(project).returncode == 0
+
+
+# ------------------------------------------------------------ years written with the shared templates
+
+def test_a_year_written_with_the_shared_templates_builds_and_one_command_makes_its_text_its_own(project, tmp_path):
+    for page in ("finance.md", "finance.en.md"):
+        (project / "docs/2020" / page).write_text(
+            f'---\ntitle: {"经费情况" if page == "finance.md" else "Finance"}\n---\n\n{{% include "chapters/{page}" %}}\n',
+            encoding="utf-8")
+    old = build(project, tmp_path / "old")
+    assert old.returncode == 0, old.stderr
+    result = subprocess.run([sys.executable, "-m", "macros", "own-chapters", "2020"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    owned = (project / "docs/2020/finance.md").read_text(encoding="utf-8")
+    assert not LEGACY_INCLUDE.search(owned) and 'listing("budget")' in owned
+    new = build(project, tmp_path / "new")
+    assert new.returncode == 0, new.stderr
+    assert (tmp_path / "old/2020/finance/index.html").read_bytes() == (tmp_path / "new/2020/finance/index.html").read_bytes()
