@@ -32,20 +32,50 @@ def write_manifest(site: Path, years: list[int], drafts: list[int], preview: boo
     return path
 
 
-def verify(site: Path) -> dict:
-    """The manifest of a site fit to publish, or ReleaseError saying why it is not."""
+def parse_manifest(raw: bytes) -> dict | None:
+    """The manifest in build.json's bytes, or None when they are not a manifest."""
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return None
+    return manifest
+
+
+def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
+    """The files missing, extra or changed, sorted."""
+    return sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
+
+
+def describe(changed: list[str]) -> str:
+    return ", ".join(changed[:10]) + (" …" if len(changed) > 10 else "")
+
+
+def load_manifest(site: Path) -> tuple[bytes, dict]:
+    """build.json's bytes and what they say, or ReleaseError saying why there is no usable manifest."""
+    if not site.is_dir():
+        raise ReleaseError(f"{site}: 网站文件夹不存在（先运行 make build）/ no such site folder "
+                           f"(run make build, or give --site the folder it built)")
     path = site / MANIFEST
-    if not path.exists():
+    if not path.is_file():
         raise ReleaseError(f"{site}: 没有 {MANIFEST}，这不是一次成功构建的网站（先运行 make build）/ "
                            f"no {MANIFEST}: not the output of a successful build (run make build)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    raw = path.read_bytes()
+    manifest = parse_manifest(raw)
+    if manifest is None:
+        raise ReleaseError(f"{site}: {MANIFEST} 已损坏（重新运行 make build）/ {MANIFEST} is damaged: "
+                           f"not a build's record (run make build again)")
+    return raw, manifest
+
+
+def verify(site: Path) -> dict:
+    """The manifest of a site fit to publish, or ReleaseError saying why it is not."""
+    _, manifest = load_manifest(site)
     if manifest.get("preview") or manifest.get("drafts"):
         raise ReleaseError(f"{site}: 这是包含草稿年份的预览构建，不能发布 / a preview build with draft years "
                            f"{manifest.get('drafts')}: never published")
-    actual = file_hashes(site)
-    expected = manifest["files"]
-    changed = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
+    changed = differences(manifest["files"], file_hashes(site))
     if changed:
-        raise ReleaseError(f"{site}: 文件与构建记录不符 / files differ from the build's record: "
-                           + ", ".join(changed[:10]) + (" …" if len(changed) > 10 else ""))
+        raise ReleaseError(f"{site}: 文件与构建记录不符 / files differ from the build's record: " + describe(changed))
     return manifest
