@@ -10,13 +10,15 @@ SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build check new-year i18n-status test bench publish rollback lock clean
+.PHONY: help serve build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
 	@echo "make build   生成网站到 site/ / build the site into site/"
 	@echo "make check   只检查数据 / validate data/ only"
 	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
+	@echo "make restore YEAR=2021    重新生成误删的数据文件 / recreate a deleted data file"
+	@echo "make own-chapters YEAR=2020   旧版共用章节变成该年自己的文字 / give a year its own chapters"
 	@echo "make test    运行全部测试 / run every test"
 	@echo "make i18n-status   英文版还缺什么 / what the English edition lacks"
 	@echo "make bench   性能数据 / speed and size figures"
@@ -45,6 +47,16 @@ check: $(BIN)/.installed
 new-year: $(BIN)/.installed
 	@test -n "$(YEAR)" || { echo "用法 / usage: make new-year YEAR=2021"; exit 2; }
 	$(BIN)/python -m macros new-year $(YEAR)
+
+# Recreate the data files a year is missing, every field present and empty: make restore YEAR=2021
+restore: $(BIN)/.installed
+	@test -n "$(YEAR)" || { echo "用法 / usage: make restore YEAR=2021"; exit 2; }
+	$(BIN)/python -m macros restore $(YEAR)
+
+# A year written with the shared chapter templates gets their text as its own: make own-chapters YEAR=2020
+own-chapters: $(BIN)/.installed
+	@test -n "$(YEAR)" || { echo "用法 / usage: make own-chapters YEAR=2020"; exit 2; }
+	$(BIN)/python -m macros own-chapters $(YEAR)
 
 # What the English edition still lacks; fails when anything does.
 i18n-status: $(BIN)/.installed

@@ -26,8 +26,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def base_url(site):
-    handler = functools.partial(_Quiet, directory=str(site))
+def base_url(report):
+    handler = functools.partial(_Quiet, directory=str(report))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

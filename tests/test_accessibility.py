@@ -21,12 +21,8 @@ def violations(page) -> list[str]:
 
 
 def every_page(page, base_url) -> list[str]:
-    urls = []
-    for prefix in ("", "en/"):
-        page.goto(base_url + prefix)
-        links = page.eval_on_selector_all(".report-contents a, .report-year h2 a", "a => a.map(x => x.href)")
-        urls += [base_url + prefix, *dict.fromkeys(links), base_url + prefix + "data/"]
-    return urls
+    from test_browser import pages_of
+    return [url for prefix in ("", "en/") for url in pages_of(page, base_url, prefix)]
 
 
 def test_every_page_as_loaded(page, base_url):
@@ -54,5 +50,5 @@ def test_with_every_table_alternative_and_the_menu_open(page, viewport, base_url
         assert not violations(page), chapter
     if viewport is PHONE:
         page.locator("label.md-header__button[for=__drawer]").first.click()
-        page.wait_for_timeout(300)
+        page.locator("nav.md-nav--primary").first.wait_for(state="visible")
         assert not violations(page)

@@ -1,5 +1,6 @@
-"""Open data: each year's figures as CSV (UTF-8 with BOM), JSON and a
-datapackage.json, equal to the YAML value for value, linked from every table."""
+"""Open data: every table of the registry is a CSV (UTF-8 with BOM) and a JSON file per year,
+equal to the data value for value, described in both languages by a valid data package,
+linked from every table on the pages, and safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import csv
@@ -11,79 +12,85 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from macros.core.load import load_document
+from conftest import FIXTURES, build, edit
+from macros.core import tables
+from macros.core.validate import load_site
 
-DOWNLOADS = "downloads/2020"
-YAML = {topic: load_document(ROOT / f"data/2020/{topic}.yaml").data
-        for topic in ("profile", "staff", "finance", "statistics", "activities", "chronicle")}
+ARCHIVE = load_site(FIXTURES / "archive" / "data")
 
 
-def read_csv(site: Path, name: str) -> list[dict]:
-    raw = (site / DOWNLOADS / f"{name}.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), f"{name}.csv has no BOM"
+def read_csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has no BOM"
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
-def same(csv_value: str, yaml_value) -> bool:
-    if yaml_value is None:
-        return csv_value == ""
-    if isinstance(yaml_value, bool):
-        return csv_value == str(yaml_value).lower()
-    if isinstance(yaml_value, (int, Decimal)):
-        return Decimal(csv_value) == Decimal(yaml_value)
-    return csv_value == str(yaml_value)
+def same(cell: str, value) -> bool:
+    if value is None or value is tables.ABSENT:
+        return cell == ""
+    if isinstance(value, bool):
+        return cell == str(value).lower()
+    if isinstance(value, (int, Decimal)):
+        return Decimal(cell) == Decimal(value)
+    if hasattr(value, "isoformat"):
+        return cell == value.isoformat()
+    return cell == str(value)
 
 
-def test_breakdowns_and_money_equal_the_yaml(site):
-    for dim in ("education", "roles", "employment", "titles"):
-        rows = read_csv(site, f"staff_{dim}")
-        assert [(r["id"], r["label_zh"], r["label_en"], int(r["count"])) for r in rows] == \
-            [(i["id"], i["label"]["zh"], i["label"]["en"], i["count"]) for i in YAML["staff"][dim]]
-    for part in ("budget", "expenditure"):
-        rows = read_csv(site, part)
-        items = YAML["finance"][part]["items"]
-        assert [(r["id"], r["name_zh"], r["name_en"], Decimal(r["amount_wan_yuan"])) for r in rows[:-1]] == \
-            [(i["id"], i["name"]["zh"], i["name"]["en"], Decimal(i["amount"])) for i in items]
-        assert rows[-1]["id"] == "total" and same(rows[-1]["amount_wan_yuan"], YAML["finance"][part]["total"])
+@pytest.mark.parametrize("year", [2019, 2020, 2021])
+def test_every_breakdown_of_the_registry_equals_the_data(archive, year):
+    report = ARCHIVE.years[year]
+    for entry in tables.TABLES:
+        if not isinstance(entry, tables.Breakdown):
+            continue
+        path = archive / "downloads" / str(year) / f"{entry.file}.csv"
+        rows = entry.rows(report)
+        if rows is None:
+            assert not path.exists(), f"{path.name}: the year has no such part"
+            continue
+        cells = read_csv(path)
+        assert [c["id"] for c in cells] == [r.id for r in rows]
+        assert all(same(c[entry.unit.csv_column], r.value) for c, r in zip(cells, rows))
+        assert [c["label_zh"] for c in cells if c["id"] not in ("other", "total")] == \
+            [r.label.zh for r in rows if r.role == "item"]
 
 
-def test_summaries_equal_the_yaml(site):
-    profile = {r["indicator"]: r["value"] for r in read_csv(site, "profile")}
-    assert profile.keys() == YAML["profile"].keys()
-    assert all(same(profile[k], v) for k, v in YAML["profile"].items())
-    staff = {r["indicator"]: r["value"] for r in read_csv(site, "staff")}
-    assert same(staff["headcount"], YAML["staff"]["headcount"]) and staff["as_of"] == "2020-12-31"
-    assert same(staff["college_or_above_share_percent"], YAML["staff"]["college_or_above_share"])
-    finance = {r["indicator"]: r["value"] for r in read_csv(site, "finance")}
-    assert same(finance["central_free_opening_fund_wan_yuan"], YAML["finance"]["central_free_opening_fund"])
-    assert finance["budget_document_number_zh"] == YAML["finance"]["budget"]["document"]["number"]["zh"]
-    statistics = {r["indicator"]: r for r in read_csv(site, "statistics")}
-    for measure in ("views", "downloads", "circulation"):
-        assert same(statistics[measure]["value"], YAML["statistics"][measure]["value"])
-        assert same(statistics[measure]["change_percent"], YAML["statistics"][measure]["change_percent"])
-    assert same(statistics["per_capita_new_acquisitions"]["value"], YAML["statistics"]["per_capita_new_acquisitions"])
-    activities = read_csv(site, "activities")
-    assert [(r["id"], int(r["count"])) for r in activities] == \
-        [(k["id"], k["count"]) for k in YAML["activities"]["by_kind"]] + [("total", YAML["activities"]["total"])]
+def test_the_remainder_a_chart_shows_is_in_the_download(archive):
+    rows = {r["id"]: r for r in read_csv(archive / "downloads/2021/activities.csv")}
+    activities = ARCHIVE.years[2021].activities
+    counted = sum(k.count for k in activities.by_kind)
+    assert int(rows["other"]["count"]) == activities.total - counted and int(rows["total"]["count"]) == activities.total
 
 
-def test_the_chronicle_download_holds_every_event(site):
-    rows = read_csv(site, "chronicle")
-    events = YAML["chronicle"]["events"]
-    assert len(rows) == len(events)
+def test_indicators_equal_the_data(archive):
+    report = ARCHIVE.years[2020]
+    for entry in tables.TABLES:
+        if not isinstance(entry, tables.Indicators):
+            continue
+        cells = {c["indicator"]: c for c in read_csv(archive / "downloads/2020" / f"{entry.file}.csv")}
+        for indicator in entry.indicators:
+            value = tables.resolve(report, indicator.path)
+            if value is tables.ABSENT:
+                assert indicator.id not in cells
+            elif hasattr(value, "zh"):
+                assert cells[f"{indicator.id}_zh"]["value"] == value.zh and cells[f"{indicator.id}_en"]["value"] == value.en
+            else:
+                assert same(cells[indicator.id]["value"], value), indicator.id
+
+
+def test_the_chronicle_download_holds_every_event_with_its_account_filled(archive):
+    rows = read_csv(archive / "downloads/2020/chronicle.csv")
+    events = ARCHIVE.years[2020].chronicle.events
+    assert [r["date"] for r in rows] == [str(e.date) for e in events]
     for row, event in zip(rows, events):
-        assert row["date"] == str(event["date"]) and row["title_zh"] == event["title"]["zh"]
-        assert row["title_en"] == event["title"]["en"]
-        assert {k: Decimal(str(v)) for k, v in json.loads(row["figures"] or "{}").items()} == \
-            {k: Decimal(v) for k, v in (event.get("figures") or {}).items()}
-        assert "{" not in row["account_zh"] and "{" not in row["account_en"]  # placeholders filled
+        assert row["title_zh"] == event.title.zh and "{" not in row["account_zh"] + row["account_en"]
+        assert {k: Decimal(str(v)) for k, v in json.loads(row["figures"] or "{}").items()} == dict(event.figures)
 
 
-def test_json_equals_csv(site):
-    for path in (site / DOWNLOADS).glob("*.csv"):
-        rows = read_csv(site, path.stem)
-        data = json.loads((site / DOWNLOADS / f"{path.stem}.json").read_text(encoding="utf-8"))
+def test_json_equals_csv(archive):
+    for path in (archive / "downloads/2020").glob("*.csv"):
+        rows = read_csv(path)
+        data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         assert len(data["rows"]) == len(rows)
         for record, row in zip(data["rows"], rows):
             assert list(record) == list(row)
@@ -96,36 +103,57 @@ def test_json_equals_csv(site):
                     assert same(row[key], value)
 
 
-def test_the_datapackage_describes_every_file_in_both_languages(site):
-    package = json.loads((site / DOWNLOADS / "datapackage.json").read_text(encoding="utf-8"))
-    resources = {r["name"]: r for r in package["resources"]}
-    assert resources.keys() == {p.stem for p in (site / DOWNLOADS).glob("*.csv")}
-    for resource in resources.values():
-        header = next(csv.reader(io.StringIO((site / DOWNLOADS / resource["path"]).read_text(encoding="utf-8-sig"))))
-        assert [f["name"] for f in resource["schema"]["fields"]] == header
-        for f in resource["schema"]["fields"]:
-            assert f["titles"]["zh"] and f["titles"]["en"] and re.search(r"[\u4e00-\u9fff]", f["titles"]["zh"])
+@pytest.mark.parametrize("year", [2019, 2020, 2021])
+def test_the_data_package_is_valid_and_describes_every_file_in_both_languages(archive, year):
+    from frictionless import Package
+    folder = archive / "downloads" / str(year)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in package["resources"]} == {p.stem for p in folder.glob("*.csv")}
+    for resource in package["resources"]:
+        for field in resource["schema"]["fields"]:
+            assert field["titles"]["en"] and re.search(r"[\u4e00-\u9fff]", field["titles"]["zh"])
+    report = Package(str(folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_a_text_cell_a_spreadsheet_would_run_is_neutralised_and_numbers_stay_numbers(project, tmp_path):
+    finance = project / "data/2020/finance.yaml"
+    edit(finance, "name: {zh: 其他经费, en: other funds}", 'name: {zh: "=HYPERLINK(\\"http://evil.example\\",\\"点击\\")", en: "+1 other"}')
+    edit(project / "data/2020/chronicle.yaml", "      en: Online quiz series for World Book Day", '      en: "@SUM(A1:A9)"')
+    edit(project / "data/2020/statistics.yaml", "new_acquisitions: 60173", "new_acquisitions: 60173")
+    site = tmp_path / "site"
+    assert build(project, site).returncode == 0
+    budget = {r["id"]: r for r in read_csv(site / "downloads/2020/budget.csv")}
+    assert budget["other"]["label_zh"].startswith("'=HYPERLINK") and budget["other"]["label_en"] == "'+1 other"
+    assert budget["other"]["amount_wan_yuan"] == "0.94"
+    chronicle = read_csv(site / "downloads/2020/chronicle.csv")
+    assert chronicle[1]["title_en"] == "'@SUM(A1:A9)"
+    statistics = {r["indicator"]: r for r in read_csv(site / "downloads/2020/statistics.csv")}
+    assert statistics["downloads"]["change_percent"].startswith("-")   # a negative figure stays a number
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_every_table_links_to_its_existing_file(site, prefix):
+def test_every_table_on_the_pages_links_to_its_existing_file(report, prefix):
     count = 0
-    for page in (site / prefix / "2020").rglob("index.html"):
+    for page in (report / prefix / "2020").rglob("index.html"):
         source = page.read_text(encoding="utf-8")
         for table in re.findall(r'<table class="report-table[^"]*">.*?</table>', source, re.S):
+            if "downloads" in table[:60]:
+                continue  # the list of downloads itself
             link = re.search(r'<caption>.*?<a class="report-table__download" href="([^"]+)"', table, re.S)
-            assert link, f"a table on {page.relative_to(site)} has no download link"
+            assert link, f"a table on {page.relative_to(report)} has no download link"
             assert (page.parent / link.group(1)).resolve().is_file(), link.group(1)
             count += 1
-    assert count >= 8
+    assert count >= len([t for t in tables.TABLES if t.chart]) - 1
 
 
-@pytest.mark.parametrize("page", ["data/index.html", "en/data/index.html"])
-def test_the_data_page_lists_every_file(site, page):
-    source = (site / page).read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["data/index.html", "en/data/index.html", "2020/index.html"])
+def test_the_download_lists_give_every_file_with_its_size(report, page):
+    source = (report / page).read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)" download', source))
-    files = {p.name for p in (site / DOWNLOADS).iterdir()}
+    folder = report / "downloads/2020"
     listed = {Path(link).name for link in links}
-    assert files <= listed, files - listed
+    assert {p.name for p in folder.glob("*.csv")} | {"datapackage.json"} <= listed
     for link in links:
-        assert ((site / page).parent / link).resolve().is_file(), link
+        assert ((report / page).parent / link).resolve().is_file(), link
+    assert re.search(r"\(\d+(\.\d)?\s(B|KB)\)", source.replace("&nbsp;", " ").replace("\u00a0", " "))

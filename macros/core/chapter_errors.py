@@ -62,7 +62,11 @@ class ChapterSource:
 
 
 def _nearest(name: str, choices) -> list[str]:
-    return difflib.get_close_matches(name, [c for c in choices if not c.startswith("_")], n=3, cutoff=0.5)
+    """The names *name* was most likely meant to be: its letters swapped (mun: num), then look-alikes."""
+    choices = [c for c in dict.fromkeys(choices) if not c.startswith("_")]
+    swapped = [c for c in choices if sorted(c) == sorted(name) and c != name]
+    alike = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+    return list(dict.fromkeys(swapped + alike))[:3]
 
 
 def _line_of(error: Exception, source: ChapterSource) -> tuple[str, int | None]:

@@ -67,9 +67,9 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
     head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else "num", "col") for i, h in enumerate(head)) + "</tr>"
     body = "".join(line(cells) for cells, role in rows if role != "total")
     foot = "".join(line(cells) for cells, role in rows if role == "total")
-    return (f'\n\n<table class="report-table {css}"><caption>{caption}</caption>'
+    return (f'\n\n<div class="report-table-wrap"><table class="report-table {css}"><caption>{caption}</caption>'
             f'<thead>{head_row}</thead><tbody>{body}</tbody>'
-            + (f'<tfoot>{foot}</tfoot>' if foot else "") + "</table>\n\n")
+            + (f'<tfoot>{foot}</tfoot>' if foot else "") + "</table></div>\n\n")
 
 
 def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str:
@@ -197,7 +197,8 @@ def downloads_table(rows: list[tuple[str, str, str]], lang: str) -> str:
     head = "".join(f"<th>{t(k, lang)}</th>" for k in ("content", "file", "formats"))
     body = "".join(f'<tr><td>{esc(b)}</td><td><code class="file-name">{esc(a)}</code></td><td>{c}</td></tr>'
                    for a, b, c in rows)
-    return f'\n\n<table class="report-table downloads"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n\n'
+    return (f'\n\n<div class="report-table-wrap"><table class="report-table downloads"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>\n\n")
 
 
 def problem_panel(title: str, message: str) -> str:

@@ -163,7 +163,8 @@ def chapter_heading(context):
     title = page.meta.get("title", "")
     if number is None:
         return render.esc(str(title))
-    return render.esc(t("chapter_heading", page.locale, number=_number_word(number, page.locale), title=title))
+    written = page.file_locale   # an untranslated page reads wholly as its original
+    return render.esc(t("chapter_heading", written, number=_number_word(number, written), title=title))
 
 
 @jinja2.pass_context
@@ -188,9 +189,9 @@ def contents(context, year=None):
     A year's contents: every chapter, numbered and linked."""
     page = _page(context)
     year = int(year or page.year.year)
-    items = "".join(f'<li><a href="{page.link(c.url)}"><span class="report-contents__number">'
-                    f'{t("chapter_label", page.locale, number=_number_word(c.number, page.locale))}</span> '
-                    f"{render.esc(c.title)}</a></li>" for c in page.chapter_links(year))
+    items = "".join(f'<li><a href="{page.link(c.url)}">'
+                    + render.esc(t("chapter_heading", page.locale, number=_number_word(c.number, page.locale),
+                                   title=c.title)) + "</a></li>" for c in page.chapter_links(year))
     return f'\n\n<ol class="report-contents">{items}</ol>\n\n'
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.load import dotted, load_document
 from ..core.problems import DataError
-from ..core.strings import DEFAULT_LANG
+from ..core.languages import DEFAULT as DEFAULT_LANG
 
 SOURCE_LANG, TARGET_LANG = DEFAULT_LANG, "en"
 

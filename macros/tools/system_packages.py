@@ -26,11 +26,16 @@ def _library(name: str) -> Callable[[], bool]:
     return lambda: ctypes.util.find_library(name) is not None
 
 
-def _cjk_font() -> bool:
+def _font(family: str, language: str = "") -> bool:
     if not shutil.which("fc-list"):
         return False
-    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
-    return "Noto Sans CJK SC" in listed
+    listed = subprocess.run(["fc-list", f":lang={language}" if language else ":", "family"],
+                            capture_output=True, text=True).stdout
+    return family in listed
+
+
+def _cjk_font() -> bool:
+    return _font("Noto Sans CJK SC", "zh")
 
 
 def _chromium() -> bool:
@@ -52,6 +57,7 @@ VENV = [Need("python3-venv", "Python 的虚拟环境 / Python's virtual environm
 BUILD = [
     Need("fontconfig", "查找字体 / finding fonts", _command("fc-match")),
     Need("fonts-noto-cjk", "PDF 中的中文字体 / the Chinese font the PDF embeds", _cjk_font),
+    Need("fonts-dejavu-core", "英文版 PDF 的字体 / the Latin font of the English PDF", lambda: _font("DejaVu Sans")),
     Need("libpango-1.0-0", "WeasyPrint 排版 PDF / WeasyPrint lays out the PDF", _library("pango-1.0")),
     Need("libpangoft2-1.0-0", "WeasyPrint 排版 PDF / WeasyPrint lays out the PDF", _library("pangoft2-1.0")),
 ]
