@@ -26,7 +26,7 @@ def esc(text: str) -> str:
     return "".join(_ENTITIES.get(c, c) for c in text)
 
 
-def tx(text, lang: str) -> str:
+def translated(text, lang: str) -> str:
     """A data text (schema Text) or a registry label ({"zh": …}) in *lang*, escaped.
     A missing translation (drafts only) shows the Chinese."""
     if text is None:
@@ -74,14 +74,14 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
 
 def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str:
     """A registered table (tables.TABLES) for one year, in *lang*."""
-    caption = tx(entry.caption, lang)
+    caption = translated(entry.caption, lang)
     if isinstance(entry, Breakdown):
-        head = [tx(entry.category, lang), tx(entry.unit.header, lang)]
+        head = [translated(entry.category, lang), translated(entry.unit.header, lang)]
         if entry.shares:
             head.append(t("share_percent", lang))
         lines = []
         for r in rows:
-            cells = [heading_case(tx(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
+            cells = [heading_case(translated(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
             if entry.shares:
                 cells.append("" if r.share is None else fmt.number(r.share, lang))
             lines.append((cells, r.role))
@@ -91,7 +91,7 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
         head.append(t("change", lang))
     lines = []
     for r in rows:
-        cells = [tx(r.label, lang), _indicator_value(r.value, lang), tx(r.unit, lang) if r.unit else ""]
+        cells = [translated(r.label, lang), _indicator_value(r.value, lang), translated(r.unit, lang) if r.unit else ""]
         if entry.changes:
             cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
         lines.append((cells, r.role))
@@ -104,7 +104,7 @@ def _indicator_value(value, lang: str) -> str:
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     if hasattr(value, "zh"):
-        return tx(value, lang)
+        return translated(value, lang)
     if hasattr(value, "isoformat"):
         return fmt.date(value, lang, with_year=True)
     return fmt.number(value, lang)
@@ -117,7 +117,7 @@ def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = 
     unit: Unit = entry.unit
     pattern = esc(pattern) if pattern else unit.listing[lang]
     pattern = pattern.replace("&#123;", "{").replace("&#125;", "}")
-    parts = [pattern.format(label=tx(r.label, lang), value=_cell(r.value, unit.prose, lang))
+    parts = [pattern.format(label=translated(r.label, lang), value=_cell(r.value, unit.prose, lang))
              for r in rows if r.role == "item"]
     if lang == "zh":
         return "，".join(parts)
@@ -146,7 +146,7 @@ def _event(number: int, event, lang: str) -> str:
     anchor = f"event-{number}"
     when = chronicle_text.when(event, lang, todo(lang))
     place = (f'<p class="chronicle__place"><span class="chronicle__place-label">{t("place", lang)}</span>'
-             f"{tx(event.place, lang)}</p>") if event.place else ""
+             f"{translated(event.place, lang)}</p>") if event.place else ""
     photo = ""
     if event.photo:
         photo = (f'<img class="chronicle__photo" src="{html.escape(event.photo)}" '
@@ -156,7 +156,7 @@ def _event(number: int, event, lang: str) -> str:
     shown = "" if chronicle_text.dates_itself(event, lang) else f'<time datetime="{event.date or ""}">{when}</time> '
     return (f'<li class="chronicle__event" id="{anchor}">'
             f'<h3 class="chronicle__title">{shown}<a class="chronicle__anchor" href="#{anchor}">'
-            f"{tx(event.title, lang)}</a></h3>{place}{photo}<p>{account}</p></li>")
+            f"{translated(event.title, lang)}</a></h3>{place}{photo}<p>{account}</p></li>")
 
 
 def key_figures(tiles: Iterable[tuple[str, str, str, str | None]], lang: str) -> str:

@@ -208,7 +208,7 @@ def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
         if row is None or row.value is None:
             continue
         change = row.change if row.change is not None else None
-        out.append((render.tx(row.label, lang), fmt.number(row.value, lang), render.tx(row.unit, lang),
+        out.append((render.translated(row.label, lang), fmt.number(row.value, lang), render.translated(row.unit, lang),
                     _change_line(change, lang, year.year)))
     if year.activities.total is not None:
         before = previous.activities.total if previous else None

@@ -114,7 +114,7 @@ def text(context, value):
         if page.year is not None and not page.year.draft:
             raise AbsentPart(None)
         return t("todo", page.locale)
-    return render.tx(value, page.locale)
+    return render.translated(value, page.locale)
 
 
 FILTERS = [num, money, pct, change, date, as_of, month, at_least, wan, text]

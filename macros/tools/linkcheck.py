@@ -1,4 +1,9 @@
-"""Every internal link and #anchor of a built site resolves, in every language and year."""
+"""Every internal link and #anchor of a built site resolves, in every language and year.
+
+Kept in the project rather than taken from linkchecker or an HTML-proofing plugin: those
+check a running server or every page's external links, while publishing needs a fast,
+offline check of one built folder with no network (60 lines, on the standard library).
+"""
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -63,6 +68,10 @@ def broken_links(site: Path) -> list[str]:
 def main(args: list[str]) -> int:
     import sys
     site = Path(args[0]) if args else Path("site")
+    if not (site / "index.html").is_file():
+        print(f"✗ {site}：这里没有构建好的网站（先运行 make build）/ no built site here (run make build first)",
+              file=sys.stderr)
+        return 1
     broken = broken_links(site)
     for item in broken:
         print(f"✗ {item}", file=sys.stderr)
