@@ -59,20 +59,31 @@ def charts():
 
 @section
 def pdf():
-    """Time to make each PDF (issue 5: within 20 s each)."""
-    sys.path.insert(0, str(ROOT))
-    from macros.core import pdf as pdf_module
+    """Time to make the PDF editions of the real report, made anew (cache emptied) and reused."""
     site = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
     without = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "0"}, site=site))
-    with_pdf = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "1"}, site=site))
+    shutil.rmtree(ROOT / ".cache" / "pdf", ignore_errors=True)
+    made = mkdocs_build(env={"REPORT_PDF": "1"}, site=site)
+    reused = median(3, lambda: mkdocs_build(env={"REPORT_PDF": "1"}, site=site))
     row("mkdocs build without PDF (median of 3)", f"{without:.2f} s")
-    row("mkdocs build with both PDFs (median of 3)", f"{with_pdf:.2f} s")
-    row("per PDF (the difference, halved)", f"{(with_pdf - without) / 2:.2f} s")
-    for lang in ("zh", "en"):
-        path = site / "downloads" / "2020" / pdf_module.file_name(2020, lang)
+    row("mkdocs build, both PDFs made anew", f"{made:.2f} s")
+    row("mkdocs build, both PDFs reused (median of 3)", f"{reused:.2f} s")
+    for path in sorted(site.glob("downloads/*/*.pdf")):
         pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
         count = next((l.split()[-1] for l in pages.splitlines() if l.startswith("Pages:")), "?")
         row(f"{path.name}", f"{path.stat().st_size / 1024:.0f} KB, {count} pp")
+
+
+@section
+def publish():
+    """`make publish DEST=…` of the real report to a local web root (issue 11: at most 60 s), twice, and a rollback."""
+    dest = Path(tempfile.mkdtemp(prefix="bench-webroot-"))
+    for label, target in (("make publish, first release", "publish"), ("make publish, second release", "publish"),
+                          ("make rollback", "rollback")):
+        start = time.perf_counter()
+        subprocess.run(["make", "--no-print-directory", target, f"DEST={dest}"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        row(label, f"{time.perf_counter() - start:.1f} s")
 
 
 # ------------------------------------------------------------ serving like a web server
@@ -120,6 +131,15 @@ def built_site() -> Path:
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
     mkdocs_build(site=site, env={"REPORT_PDF": "1"})
     return site
+
+
+@section
+def builds():
+    """Full mkdocs build of the real project: one language and both, with PDFs, caches warm."""
+    one = median(3, lambda: mkdocs_build(env={"REPORT_ONLY_LANG": "zh-Hans"}))
+    both = median(3, mkdocs_build)
+    row("mkdocs build, Chinese only, with PDF (median of 3)", f"{one:.2f} s")
+    row("mkdocs build, both languages, with PDFs (median of 3)", f"{both:.2f} s")
 
 
 PAGES = ["", "2020/", "2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/"]
@@ -177,69 +197,151 @@ def lighthouse():
     server.shutdown()
 
 
-@section
-def builds():
-    """Full mkdocs build: one language and both; the time mkdocs serve takes to show a changed YAML value."""
-    one = median(3, lambda: mkdocs_build(env={"REPORT_ONLY_LANG": "zh"}))
-    both = median(3, mkdocs_build)
-    row("mkdocs build, Chinese only, with PDF (median of 3)", f"{one:.2f} s")
-    row("mkdocs build, both languages, with PDFs (median of 3)", f"{both:.2f} s")
+def archive_project(count: int, last: int = 2020) -> Path:
+    """A project of *count* years ending in *last*, each year made from the real 2020 data and
+    chapters (dates moved into its year; changes computed from the year before), no cache."""
+    project = Path(tempfile.mkdtemp(prefix=f"bench-{count}y-"))
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for part in ("macros", "overrides"):
+        shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "docs").mkdir()
+    for entry in (ROOT / "docs").iterdir():
+        if not re.fullmatch(r"\d{4}", entry.name):
+            (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, project / "docs" / entry.name)
+    (project / "data").mkdir()
+    for name in ("library.yaml", "search-terms.txt"):
+        shutil.copy2(ROOT / "data" / name, project / "data" / name)
+    for year in range(last - count + 1, last + 1):
+        shutil.copytree(ROOT / "docs/2020", project / "docs" / str(year))
+        (project / "data" / str(year)).mkdir()
+        for source in (ROOT / "data/2020").glob("*.yaml"):
+            text = source.read_text(encoding="utf-8").replace("2020-", f"{year}-")
+            if year > last - count + 1:
+                text = re.sub(r"change_percent: -?[\d.]+", "change_percent:", text)
+            (project / "data" / str(year) / source.name).write_text(text, encoding="utf-8")
+    return project
+
+
+def measured_build(project: Path, site: Path | None = None, env: dict | None = None) -> tuple[float, int, int]:
+    """(seconds, peak memory of the largest process in MB, peak memory of all its processes together in MB)
+    of one `mkdocs build` with PDFs."""
+    site = site or Path(tempfile.mkdtemp(prefix="bench-site-"))
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+                               cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    largest = together = 0
+    while process.poll() is None:
+        sizes = [_rss(pid) for pid in _group(process.pid)]
+        largest, together = max(largest, *sizes, 0), max(together, sum(sizes))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    if process.returncode:
+        raise SystemExit(process.stderr.read().decode())
+    return seconds, largest // 1024, together // 1024
+
+
+def _group(leader: int) -> list[int]:
+    """The build and every process it started (its workers), from /proc's lists of children."""
+    pids, todo = [], [leader]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in children.read_text().split()]
+            except (OSError, ValueError):
+                pass
+    return pids
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of *pid* in KB."""
+    try:
+        line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmRSS:"))
+        return int(line.split()[1])
+    except (OSError, StopIteration):
+        return 0
+
+
+def serve_edit_seconds(project: Path, year: int, edits: int = 3) -> list[float]:
+    """Seconds from saving a changed figure to `mkdocs serve` serving it, for *edits* saves."""
     import socket
     import urllib.request
-    project = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    for part in ("mkdocs.yml", "docs", "data", "macros", "overrides"):
-        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, project / part)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/2020/statistics/"
+    url = f"http://127.0.0.1:{port}/{year}/statistics/"
 
     def page_has(text):
         try:
             return text in urllib.request.urlopen(url, timeout=2).read().decode("utf-8")
         except OSError:
             return False
+    stats = project / f"data/{year}/statistics.yaml"
+    figure = re.search(r"new_acquisitions: (\d+)", stats.read_text(encoding="utf-8")).group(1)
+    seconds = []
     try:
-        deadline = time.time() + 120
-        while not page_has("60173") and time.time() < deadline:
+        stats.touch()   # the year being edited
+        deadline = time.time() + 180
+        while not page_has(figure) and time.time() < deadline:
             time.sleep(0.1)
-        time.sleep(1)
-        stats = project / "data/2020/statistics.yaml"
-        start = time.perf_counter()
-        stats.write_text(stats.read_text(encoding="utf-8").replace("60173", "60174"), encoding="utf-8")
-        while not page_has("60174") and time.time() < deadline:
-            time.sleep(0.05)
-        row("mkdocs serve: YAML saved -> new value served", f"{time.perf_counter() - start:.2f} s")
+        for step in range(1, edits + 1):
+            time.sleep(1)
+            new = str(int(figure) + step)
+            text = stats.read_text(encoding="utf-8")
+            start = time.perf_counter()
+            stats.write_text(re.sub(r"new_acquisitions: \d+", f"new_acquisitions: {new}", text), encoding="utf-8")
+            while not page_has(new) and time.time() < deadline:
+                time.sleep(0.02)
+            seconds.append(time.perf_counter() - start)
     finally:
         server.terminate()
         server.wait()
+    return seconds
 
 
 @section
-def years():
-    """Build time for 1, 2, 5 and 10 years of data (made from 2020 with make new-year): linear in years."""
-    sys.path.insert(0, str(ROOT))
-    from macros.tools.scaffold import new_year
-    project = Path(tempfile.mkdtemp(prefix="bench-years-"))
-    for part in ("mkdocs.yml", "docs", "data", "macros", "overrides"):
-        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, project / part)
-    count = 1
-    for target in (2, 5, 10):
-        while count < target:
-            year = 2020 + count
-            new_year(project, year)
-            for source in (ROOT / "data/2020").glob("*.yaml"):
-                text = source.read_text(encoding="utf-8").replace("2020-", f"{year}-")
-                text = re.sub(r"change_percent: -?[\d.]+", "change_percent:", text)  # computed from the year before
-                (project / f"data/{year}/{source.name}").write_text(text, encoding="utf-8")
-            count += 1
-        pdf_off = median(1, lambda: mkdocs_build(project, env={"REPORT_PDF": "0"}))
-        full = median(1, lambda: mkdocs_build(project))
-        row(f"{target:>2} years: build without / with PDFs", f"{pdf_off:.1f} / {full:.1f} s")
-    row("(1 year, for comparison, is the [builds] figure above)", "")
+def archive():
+    """A growing archive (issue 16): the four ratios to one year's cold build, and thirty years' memory."""
+    one, one_largest, one_together = measured_build(archive_project(1))
+    ten = archive_project(10)
+    ten_site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    cold, _, _ = measured_build(ten, ten_site)
+    warm, _, _ = measured_build(ten, ten_site)
+    edits = serve_edit_seconds(ten, 2020)
+    row("one year, cold build (PDFs, charts, no cache)", f"{one:.1f} s")
+    row("ten years, cold build", f"{cold:.1f} s  {cold / one:.1f}x")
+    row("ten years, rebuilt with nothing changed", f"{warm:.1f} s  {warm / one:.1f}x")
+    row("ten years, preview: a saved figure served (median of 3)", f"{statistics.median(edits):.2f} s")
+    thirty, largest, together = measured_build(archive_project(30))
+    row("thirty years, cold build", f"{thirty:.1f} s  {thirty / one:.1f}x")
+    row("thirty years, peak memory: largest process / all together", f"{largest} / {together} MB")
+    row("(one year, peak memory: largest process / all together)", f"{one_largest} / {one_together} MB")
+
+
+@section
+def profile():
+    """Where a ten-year cold build spends its time (cProfile of the build, PDFs in their worker processes)."""
+    project = archive_project(10)
+    out = Path(tempfile.mkdtemp()) / "profile.out"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "--quiet",
+                    "--site-dir", str(Path(tempfile.mkdtemp()))], cwd=project, check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True)
+    import pstats
+    stats_ = pstats.Stats(str(out))
+    total = stats_.total_tt
+    parts = {"pages: Markdown and macros": "_populate_page", "pages: templates": "_build_page",
+             "PDF editions (waiting for the workers)": "pdf_edition.py:", "charts drawn ahead (waiting)": "charts_ahead.py:",
+             "data: load and validate": "validate.py:", "search index (jieba)": "search/plugin.py:",
+             "open data": "opendata.py:"}
+    for label, needle in parts.items():
+        found = [v[3] for k, v in stats_.stats.items() if needle in f"{k[0]}:{k[2]}" or k[2] == needle]
+        row(label, f"{max(found, default=0):.1f} s of {total:.1f}")
 
 
 def main(names: list[str]) -> int:

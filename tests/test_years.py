@@ -168,3 +168,14 @@ def test_each_years_chapters_are_numbered_in_the_order_its_index_lists_them(arch
     assert "Chapter 1: Chronicle" in page_text(site, "en/2020/chronicle/index.html")
     assert "第一章 工作总结" in page_text(site, "2021/review/index.html")  # other years keep their order
 
+
+
+def test_a_rebuild_with_nothing_changed_reuses_every_pdf_byte_for_byte(archive_project, tmp_path):
+    first = build(archive_project, tmp_path / "first", pdf=True)
+    second = build(archive_project, tmp_path / "second", pdf=True)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    made = re.search(r"PDF editions: (\d+) made, (\d+) reused", first.stdout + first.stderr).groups()
+    again = re.search(r"PDF editions: (\d+) made, (\d+) reused", second.stdout + second.stderr).groups()
+    assert made == ("6", "0") and again == ("0", "6")   # three years, two languages
+    for pdf in (tmp_path / "first").rglob("*.pdf"):
+        assert pdf.read_bytes() == (tmp_path / "second" / pdf.relative_to(tmp_path / "first")).read_bytes()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from . import fmt, trends
@@ -248,21 +250,42 @@ def _funding(year: Year, lang: str) -> list[Chart]:
 
 # ------------------------------------------------------------ SVG
 
+def cached_file(spec: dict, cache_dir: Path) -> Path:
+    """Where the SVG of *spec* is kept: named by a hash of the specification and of the library
+    that draws it, so that any change to either draws it anew."""
+    made_with = json.dumps([spec, version("vl-convert-python")], sort_keys=True, ensure_ascii=False)
+    return cache_dir / f"{hashlib.sha256(made_with.encode()).hexdigest()[:24]}.svg"
+
+
+def draw(spec: dict, cache_dir: Path | None) -> str:
+    """The SVG of *spec*, from the cache or drawn (and kept) now."""
+    cached = cached_file(spec, cache_dir) if cache_dir else None
+    if cached and cached.exists():
+        return cached.read_text(encoding="utf-8")
+    import vl_convert
+    svg = _stable_ids(vl_convert.vegalite_to_svg(spec))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        aside = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        aside.write_text(svg, encoding="utf-8")
+        aside.replace(cached)   # two builds at once never read half a file
+    return svg
+
+
+def _stable_ids(svg: str) -> str:
+    """Ids numbered by their place in this SVG: Vega numbers its clip paths by how many it drew
+    before in the same process, so the same chart would differ from one build to the next."""
+    ids = list(dict.fromkeys(re.findall(r'\bid="([A-Za-z_-]+\d+)"', svg)))
+    if not ids:
+        return svg
+    new = {old: f"{re.match(r'[A-Za-z_-]+', old).group()}{n}" for n, old in enumerate(ids, 1)}
+    pattern = re.compile(r'(?<=["#])(' + "|".join(map(re.escape, sorted(new, key=len, reverse=True))) + r')(?=[")])')
+    return pattern.sub(lambda m: new[m.group(1)], svg)
+
+
 def to_svg(spec: dict, name: str, title: str, cache_dir: Path | None) -> str:
     """The SVG for *spec*, made accessible and safe to inline (ids unique per chart)."""
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
-    cached = cache_dir / f"{key}.svg" if cache_dir else None
-    if cached and cached.exists():
-        svg = cached.read_text(encoding="utf-8")
-    else:
-        import vl_convert
-        svg = vl_convert.vegalite_to_svg(spec)
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(f".{hashlib.sha256(svg.encode()).hexdigest()[:8]}.tmp")
-            temporary.write_text(svg, encoding="utf-8")
-            temporary.replace(cached)   # two builds at once never read half a file
-    return _accessible(svg, f"chart-{name}", title)
+    return _accessible(draw(spec, cache_dir), f"chart-{name}", title)
 
 
 def _accessible(svg: str, prefix: str, title: str) -> str:

@@ -220,11 +220,30 @@ def _refuse_what_reports_never_need(text: str, shown: str) -> None:
                        f"YAML 语法错误 / syntax error: {err.problem}") from None
 
 
+_READ: dict[tuple, Document] = {}   # (path, shown, root, file state) -> its document: each file is parsed once
+
+
 def load_document(path: Path, shown: str | None = None, root: Path | None = None) -> Document:
     """Read one YAML file into a :class:`Document`, or raise DataError.
 
-    *root* is the project folder: a file reached through a link out of it is refused."""
+    *root* is the project folder: a file reached through a link out of it is refused. A file
+    read before and unchanged since is not parsed again (the build date, the drafts and the
+    validation all read the same files)."""
     shown = shown or shown_path(path, root)
+    try:
+        info = path.stat()
+        key = (str(path), shown, str(root), info.st_mtime_ns, info.st_size, info.st_ino)
+    except OSError:
+        key = None
+    if key in _READ:
+        return _READ[key]
+    document = _parse(path, shown, root)
+    if key is not None:
+        _READ[key] = document
+    return document
+
+
+def _parse(path: Path, shown: str, root: Path | None) -> Document:
     text = read_text(path, shown, root)
     _scan_lines(text, shown)
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):

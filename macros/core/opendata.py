@@ -163,8 +163,20 @@ def datapackage(year: int, library_name: dict, all_data: list[Dataset]) -> bytes
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_MADE: dict = {}   # the files of the last site model, by year: pages and the build's end share them
+
+
 def files(year: Year, site: Site) -> dict[str, bytes]:
-    """File name -> content for downloads/<year>/."""
+    """File name -> content for downloads/<year>/, made once per site model."""
+    if _MADE.get("site") is not site:
+        _MADE.clear()
+        _MADE["site"] = site
+    if year.year not in _MADE:
+        _MADE[year.year] = _files(year, site)
+    return _MADE[year.year]
+
+
+def _files(year: Year, site: Site) -> dict[str, bytes]:
     all_data = datasets(year, site)
     out = {}
     for data in all_data:

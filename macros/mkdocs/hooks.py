@@ -46,6 +46,8 @@ def on_pre_build(config):
 def on_build_error(error):
     global _depth
     _depth = 0
+    from macros.mkdocs import pdf_edition
+    pdf_edition.abandon()
 
 
 def on_files(files, config):
@@ -56,10 +58,18 @@ def on_files(files, config):
     if leaving:  # never publish what a link in docs/ points to outside the project
         raise PluginError("docs/ 中有指向项目之外的链接，网站未生成 / links in docs/ lead outside the project; "
                           "the site was not built:\n" + "\n".join(f"  ✗ docs/{uri}" for uri in leaving))
+    from macros.mkdocs import charts_ahead
+    charts_ahead.draw(config, _command)
     return files
 
 
 def on_env(env, config, files):
+    # The theme's templates, compiled once and kept: each build (and each language's) would
+    # otherwise compile Material's templates again.
+    import jinja2
+    cache = Path(config.config_file_path).parent / ".cache" / "templates"
+    cache.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
     # Every page's content is rendered by now, and no page template yet: the PDF is made
     # here, so that the pages can say its size and length.
     from macros.mkdocs import pdf_edition
@@ -70,12 +80,15 @@ def on_env(env, config, files):
 @event_priority(-200)  # after mkdocs-static-i18n has built every other language and merged the search index
 def on_post_build(config):
     global _depth
-    from macros.mkdocs import search_index
+    from macros.mkdocs import pdf_edition, search_index
     from macros.tools.release import write_manifest
     _depth -= 1
     if _depth > 0:
         return  # a further language, built inside the first one's build: the whole site is not done yet
+    pdf_edition.finish(log)
     site = Path(config.site_dir)
     search_index.split(site)
+    if _command == "serve":
+        return  # a preview is never published: no build.json to publish it by
     write_manifest(site, config.extra.get("report_years", []), config.extra.get("report_drafts", []),
                    bool(config.extra.get("preview")), os.environ.get("SOURCE_DATE_EPOCH"))

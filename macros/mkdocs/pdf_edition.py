@@ -1,22 +1,28 @@
 """The PDF edition of each year, made by `mkdocs build` for each language (core/pdf.py does the work).
 
 Made at MkDocs' ``on_env`` event: by then every page's content is rendered and no page
-template yet, so the PDF reads the chapters' own HTML, headings from MkDocs' table of
-contents, and the pages can give the PDF's size and number of pages (the theme global
-``report_pdfs``). The preview (`mkdocs serve`) makes none; REPORT_PDF=1 or 0 decides.
+template yet, so the PDF reads the chapters' own HTML and headings from MkDocs' table of
+contents. A PDF made before from exactly the same inputs is reused from ``.cache/pdf``;
+the others are laid out in worker processes, one per core, while MkDocs goes on with the
+pages. A page that gives a PDF's size and length (the theme global ``report_pdfs``) waits
+for that one PDF; the build's end waits for them all. The preview (`mkdocs serve`) makes
+none; REPORT_PDF=1 or 0 decides.
 """
 from __future__ import annotations
 
 import html
 import os
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urljoin
 
 from ..core import chapters, pdf
 from ..core.languages import DEFAULT, LANGUAGES, page_locale, prefix
 from ..core.strings import t
-from . import data
+from . import data, workers
 from .page import pdf_name
+
+_PENDING: list[Future] = []   # every PDF of the build, made or being made
 
 
 def enabled(command: str) -> bool:
@@ -30,13 +36,28 @@ def build_locale(config) -> str:
     return next((code for code, lang in LANGUAGES.items() if language in (code, lang.tag)), DEFAULT)
 
 
+class Editions(dict):
+    """year -> its PDF in this build's language (pdf.Edition), waiting for it if it is being made."""
+
+    def get(self, year, default=None):
+        found = super().get(year, default)
+        if isinstance(found, Future):
+            try:
+                found = found.result()
+            except pdf.PdfError:
+                return default   # the build's end reports it
+            self[year] = found
+        return found
+
+
 def make(env, config, files, command: str) -> None:
-    editions: dict[int, pdf.Edition] = {}
+    editions = Editions()
     env.globals["report_pdfs"] = editions
     if not enabled(command):
         return
     code = build_locale(config)
-    site = data._validated(Path(config.config_file_path).parent / "data")
+    project = Path(config.config_file_path).parent
+    site = data._validated(project / "data")
     docs_dir = Path(config.docs_dir)
     by_source = {}
     for file in files.documentation_pages():
@@ -44,7 +65,8 @@ def make(env, config, files, command: str) -> None:
             by_source[file.src_uri.replace(f".{code}.md", ".md")] = file.page
     library = getattr(site.library.name, code) or site.library.name.zh
     site_url = config.site_url or "http://127.0.0.1:8000/"
-    for year in config.extra.get("report_years", []):
+    jobs = []
+    for year in config.extra.get("report_years", []):  # newest first: the cover waits for it first
         pages = [by_source[s.relative_to(docs_dir).as_posix()] for s in chapters.sources(docs_dir, year)
                  if s.relative_to(docs_dir).as_posix() in by_source]
         if not pages:
@@ -56,15 +78,48 @@ def make(env, config, files, command: str) -> None:
         target = Path(config.site_dir) / "downloads" / str(year) / pdf_name(site, year, code)
         # Chapters of one year sit at one depth, so their relative links resolve alike from here.
         base = urljoin(site_url, f"{prefix(code)}{year}/chapter/")
+        jobs.append((year, (source, target, base, site_url, docs_dir, project / ".cache" / "pdf")))
+    # The workers take every other PDF, this process the rest: one layout per core, and no
+    # more copies of the layout engine in memory than there are cores.
+    ours = []
+    for number, (year, job) in enumerate(jobs):
+        if workers.CORES > 1 and number % workers.CORES:
+            editions[year] = workers.pool("pdf", workers.CORES - 1).submit(pdf.render, *job)
+        else:
+            ours.append((year, job))
+    for year, job in ours:
+        editions[year] = Future()
         try:
-            editions[year] = pdf.render(source, target, base, site_url, docs_dir)
+            editions[year].set_result(pdf.render(*job))
         except pdf.PdfError as err:
-            from mkdocs.exceptions import Abort
-            raise Abort(str(err)) from None
+            editions[year].set_exception(err)
+    _PENDING.extend(editions.values())
+
+
+def finish(log) -> None:
+    """Wait for every PDF of the build; stop the build with the first problem, as the staff read it."""
+    from mkdocs.exceptions import Abort
+    made = reused = 0
+    try:
+        for future in _PENDING:
+            edition = future.result()
+            reused, made = reused + edition.reused, made + (not edition.reused)
+    except pdf.PdfError as err:
+        raise Abort(str(err)) from None
+    finally:
+        _PENDING.clear()
+        workers.stop("pdf")
+    if made or reused:
+        log.info(f"PDF：新生成 {made} 个，重用 {reused} 个 / PDF editions: {made} made, {reused} reused")
+
+
+def abandon() -> None:
+    """The build failed: stop making PDFs nobody will publish."""
+    _PENDING.clear()
+    workers.stop(wait=False)
 
 
 def _heading(page) -> str:
     """The chapter's heading as MkDocs' table of contents read it (plain text)."""
     first = page.toc.items[0] if page.toc.items else None
     return html.unescape(first.title) if first else str(page.title or "")
-

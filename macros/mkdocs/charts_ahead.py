@@ -1,0 +1,58 @@
+"""The charts the chapters ask for, drawn ahead of the pages in the worker processes.
+
+A build draws each chart once, into the cache its specification names (core/charts.py);
+drawn one by one as pages render, a long archive's charts keep one core busy while the
+other waits. Before the pages render, this finds every ``chart("…")`` the shown years'
+pages call, in every language, and has the workers draw the ones not in the cache yet.
+The pages then find them drawn. The preview draws as it goes.
+"""
+from __future__ import annotations
+
+import re
+from concurrent.futures import wait
+from pathlib import Path
+
+from ..core import chapters, charts, tables
+from ..core.languages import CODES
+from ..core.problems import DataError
+from . import data, workers
+
+CHART_CALL = re.compile(r"""\bchart\(\s*["'](\w+)["']""")
+
+
+def draw(config, command: str) -> None:
+    if command == "serve":
+        return
+    project = Path(config.config_file_path).parent
+    try:
+        site = data._validated(project / "data")
+    except DataError:
+        return  # the build stops with the data's mistakes before any page
+    docs, cache = Path(config.docs_dir), project / ".cache" / "charts"
+    wanted: dict[Path, dict] = {}
+    for year in config.extra.get("report_years", []):
+        if year not in site.years:
+            continue
+        for source in chapters.sources(docs, year):
+            for code in CODES:
+                page = chapters.twin(source, code)
+                text = (page if page.is_file() else source).read_text(encoding="utf-8")
+                for name in CHART_CALL.findall(text):
+                    _want(wanted, name, site, year, code, cache)
+    if not wanted:
+        return
+    futures = [workers.pool("charts", workers.CORES).submit(charts.draw, spec, cache) for spec in wanted.values()]
+    wait(futures)   # a chart that cannot be drawn is drawn again by its page, which says why
+    workers.stop("charts")   # their drawing engine's memory goes with them
+
+
+def _want(wanted: dict, name: str, site, year: int, code: str, cache: Path) -> None:
+    try:
+        entry = tables.table(name)
+    except tables.UnknownTable:
+        return  # the page names the mistake
+    library = getattr(site.library.name, code) or site.library.name.zh
+    for chart in charts.specs(entry, site.years[year], site, code, library):
+        path = charts.cached_file(chart.spec, cache)
+        if not path.exists():
+            wanted[path] = chart.spec
