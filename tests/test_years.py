@@ -91,10 +91,27 @@ def write_year(project: Path, year: int):
         text = page.read_text(encoding="utf-8")
         for note in REVIEW.values():
             text = text.replace(note.format(source=year - 1) + "\n\n", "")
-        # this year had no closure: the sentences about it go
-        text = re.sub(r"受疫情影响[^。]*activities\.closure[^。]*。", "", text)
-        text = re.sub(r"Because of the epidemic.*?fewer readers came\.\s*", "", text)
-        page.write_text(text, encoding="utf-8")
+        # this year had no closure: the sentences about it go, whatever their words
+        page.write_text(without_sentences_using("activities.closure", text), encoding="utf-8")
+
+
+def without_sentences_using(name: str, text: str) -> str:
+    """*text* less every sentence (Chinese or English) whose macros use *name*."""
+    macros: list[str] = []
+
+    def hide(match):  # a macro's dots are not sentence ends
+        macros.append(match.group())
+        return f"\0{len(macros) - 1}\0"
+
+    hidden = re.sub(r"\{\{.*?\}\}", hide, text)
+    # a sentence takes the space before it, so the one before keeps the space after it
+    sentence = re.compile(r"[ \t]*[^。.!?\n* \t][^。.!?\n*]*(?:[。!?]|\.(?=\s|\*|$))")
+    for match in reversed(list(sentence.finditer(hidden))):
+        used = [macros[int(i)] for i in re.findall(r"\0(\d+)\0", match.group())]
+        if any(name in macro for macro in used):
+            hidden = hidden[: match.start()] + hidden[match.end():]
+    assert name not in re.sub(r"\0(\d+)\0", lambda m: macros[int(m.group(1))], hidden)
+    return re.sub(r"\0(\d+)\0", lambda m: macros[int(m.group(1))], hidden)
 
 
 @pytest.fixture(scope="module")
