@@ -74,6 +74,7 @@ def page_text(site: Path, path: str) -> str:
     match = re.search(r"<article[^>]*>(.*?)</article>", source, re.S)
     assert match, f"{path} has no article"
     text = re.sub(r"<svg.*?</svg>", " ", match.group(1), flags=re.S)
+    text = re.sub(r"</?(?:span|a|strong|em|b|i|abbr|sup|sub|code)\b[^>]*>", "", text)  # inline: no word break
     text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"\s+", " ", html.unescape(text))
 

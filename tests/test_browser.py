@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, highlighted, search
+from browser import DESKTOP, PHONE, highlighted, search
+from macros.core.typeset import UNITS_ZH
 
 EDITIONS = [("", "zh-Hans"), ("en/", "en")]
 
@@ -96,9 +97,17 @@ def test_every_chart_is_seen_and_every_table_alternative_opens(page, viewport, b
         page.goto(url)
         for figure in page.locator("figure.report-chart").all():
             figure.scroll_into_view_if_needed()
+            # it stands alone: its point, its measure and period, its source, all in sight
+            for part in ("report-chart__title", "report-chart__subtitle", "report-chart__source"):
+                assert figure.locator(f".{part}").is_visible(), (url, part)
             for svg in figure.locator("svg").all():
                 box = svg.bounding_box()
                 assert box and 150 <= box["width"] <= viewport["width"], (url, box)
+                # every label drawn at 14 px or more, as the chart scales to the screen
+                smallest = svg.evaluate("""svg => Math.min(...[...svg.querySelectorAll("text")].map(t =>
+                    parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width
+                    / svg.viewBox.baseVal.width))""")
+                assert smallest >= 14, (url, smallest)
                 charts += 1
             table = figure.locator("details table")
             assert not table.is_visible()
@@ -125,3 +134,45 @@ def test_the_pdf_and_data_downloads_are_there(page, base_url, prefix, lang):
     assert len(links) >= 20
     for link in links:
         assert page.request.get(link).status == 200, link
+
+
+# Every figure with its unit (45\u00a0场次, 16.19\u00a0TB, 3\u00a0人, CNY\u00a0566,800, 12%), every
+# dotted name (悦读·阅美) and every range (13–17): the rects a Range over it is drawn in, by line.
+SPLIT_BINDINGS = """() => {
+  const bound = /\\d[ \\u00a0]?(?:UNITS|[\\u4e00-\\u9fff%％]|TB|GB|MB|KB|kB|yuan|m²)|(?:CNY|¥)[ \\u00a0]?\\d|[\\u4e00-\\u9fff]·[\\u4e00-\\u9fff]|\\d–\\d/g;
+  const skip = "svg, code, pre, script, style, .md-select, .headerlink";
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT,
+    {acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const split = [];
+  let checked = 0;
+  for (let node; (node = walker.nextNode());) {
+    if (!node.parentElement.getClientRects().length) continue;   // not shown (a closed table alternative)
+    for (const m of node.data.matchAll(bound)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      checked += 1;
+      // on one line every rect overlaps every other vertically; on two, one starts below another's end
+      if (rects.some(a => rects.some(b => b.top >= a.bottom - 1)))
+        split.push(node.data.slice(Math.max(0, m.index - 12), m.index + m[0].length + 12));
+    }
+  }
+  return {checked, split};
+}""".replace("UNITS", "|".join(UNITS_ZH))
+
+
+@pytest.mark.parametrize("prefix, lang", EDITIONS)
+def test_no_figure_parts_from_its_unit_on_a_phone(browser, base_url, traffic, prefix, lang):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    page.on("request", lambda r: traffic.requests.append(r.url))
+    checked = 0
+    for url in pages_of(page, base_url, prefix):
+        page.goto(url)
+        page.evaluate("document.fonts.ready")
+        found = page.evaluate(SPLIT_BINDINGS)
+        assert not found["split"], (url, found["split"])
+        checked += found["checked"]
+    context.close()
+    assert checked >= 50   # the pages are full of figures: the check saw them

@@ -64,23 +64,28 @@ def test_each_chart_stands_alone_and_has_an_accessible_name_and_a_table(report, 
     for page in ("2020/plan/", "2020/organisation/", "2020/finance/", "2020/statistics/"):
         source = (report / prefix / page / "index.html").read_text(encoding="utf-8")
         for name, body in re.findall(r'<figure class="report-chart" id="figure-(\w+)">(.*?)</figure>', source, re.S):
-            title = re.search(r'<span class="report-chart__title">([^<]+)</span>', body)
-            subtitle = re.search(r'<span class="report-chart__subtitle">([^<]+)</span>', body)
-            source_line = re.search(r'<p class="report-chart__source">([^<]+)</p>', body)
+            # (the typesetting may keep a figure with its unit in a span inside each)
+            title = re.search(r'<span class="report-chart__title">(.+?)</span><span class="report-chart__subtitle">', body)
+            subtitle = re.search(r'<span class="report-chart__subtitle">(.+?)</span></figcaption>', body)
+            source_line = re.search(r'<p class="report-chart__source">(.+?)</p>', body)
             assert title and subtitle and source_line and "2020" in subtitle.group(1), (page, name)
             for svg in re.findall(r"<svg .*?</svg>", body, re.S):
                 labelled = re.search(r'role="img" aria-labelledby="([^"]+)"', svg).group(1)
                 assert re.search(rf'<title id="{labelled}">[^<]+</title>', svg)
                 root = re.match(r"<svg [^>]*>", svg).group(0)
-                assert "viewBox" in root and not re.search(r'\swidth="\d', root)   # scales with the page
+                # drawn for a 360 px phone (328 px of page), shown at that size, narrower only with the page
+                width = float(re.search(r'viewBox="0 0 ([\d.]+) ', root).group(1))
+                assert width <= 330 and f'width="{width:g}"' in root and "height=" not in root, (page, name, root)
             assert re.search(r"<details[^>]*>.*?<table.*?</table>.*?</details>", body, re.S), (page, name)
 
 
 def bar_widths(body: str) -> dict[str, float]:
-    """label of each bar -> its drawn length, from Vega's aria labels and paths."""
+    """key of each bar -> its drawn length, from Vega's aria labels (the row's key) and paths."""
     out = {}
-    for label, width in re.findall(r'aria-label="value: [^;]*; key: ([^"]+)"[^>]*d="M0,0h([\d.]+)', body):
-        out[html.unescape(label)] = float(width)
+    for label, path in re.findall(r'aria-label="([^"]+)" role="graphics-symbol" aria-roledescription="rect mark" '
+                                  r'd="(M0,[^"]+)"', body):
+        # the bar's right end, round corner included: its path's furthest x
+        out[html.unescape(label)] = max(float(x) for x, _ in re.findall(r"(-?[\d.]+),(-?[\d.]+)", path))
     return out
 
 
@@ -100,6 +105,17 @@ def test_the_change_chart_shows_both_years_values_when_the_archive_has_them(arch
     for measure in trends.MEASURES:
         now, before = (getattr(ARCHIVE.years[y].statistics, measure).value for y in (2021, 2020))
         assert fmt.number(now, "zh") in texts and fmt.number(before, "zh") in texts
+
+
+def test_without_the_earlier_year_the_change_chart_shows_each_change_with_this_years_figure(report):
+    body = figure(report, "2020/statistics/", "statistics")
+    texts = " ".join(svg_texts(body))
+    for measure in trends.MEASURES:
+        row = getattr(REPORT.years[2020].statistics, measure)
+        assert fmt.number(row.value, "zh") in texts and fmt.signed_percent(row.change_percent, "zh") in texts
+        assert f'aria-label="{measure}"' in body   # a bar for each: its length the change, not the figure
+    falls = [m for m in trends.MEASURES if getattr(REPORT.years[2020].statistics, m).change_percent < 0]
+    assert falls and "#1f5f8c" in body   # a fall is drawn apart from a rise (and written with its sign)
 
 
 def test_the_trend_chart_lists_the_measures_in_one_order_in_every_language(archive):

@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT, built, page_text
 from macros.core.languages import LANGUAGES
 
-PAGES = ["", "2020/", "2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/", "data/"]
+PAGES = ["", "2020/", "2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/", "data/", "accessibility/"]
 SITE_URL = "http://127.0.0.1:8000/"
 # Proper names the English pages keep in Chinese, in brackets after their translation.
 PROPER_NAMES = ["悦读·阅美", "社保卡+城市读者", "文化安居", "诵在安居·读与你听", "悦读吧·安居", "系好人生第一粒扣子"]

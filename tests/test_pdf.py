@@ -89,11 +89,11 @@ def test_no_pdf_carries_the_build_machines_paths_or_a_download_line(report):
 def test_the_pages_give_the_pdfs_true_size_and_length(report):
     import html as markup
     home = markup.unescape((report / "2020/index.html").read_text(encoding="utf-8"))
-    facts = re.search(r"PDF，([\d.]+) (kB|MB)，(\d+) 页", home)
+    facts = re.search(r"PDF，([\d.]+)\s(KB|MB)，(\d+)\s页", home)   # sizes as the data page writes them
     pdf = report / PDF.format("zh")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert int(facts.group(3)) == int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    size = float(facts.group(1)) * (1000 if facts.group(2) == "kB" else 1_000_000)
+    size = float(facts.group(1)) * (1024 if facts.group(2) == "KB" else 1024 * 1024)
     assert abs(size - pdf.stat().st_size) / pdf.stat().st_size < 0.01
 
 

@@ -33,6 +33,11 @@ def is_chapter(src_uri: str) -> bool:
     return year_of(src_uri) is not None and not re.search(r"(^|/)index(\.[a-z]{2})?\.md$", src_uri)
 
 
+def is_home(src_uri: str) -> bool:
+    """The site's home page (``index.md``, ``index.en.md``): the cover of the whole archive."""
+    return re.fullmatch(r"index(\.[a-z]{2})?\.md", src_uri.replace("\\", "/")) is not None
+
+
 def split_front_matter(text: str) -> tuple[dict, str, int]:
     """(front matter, body, lines before the body) as MkDocs splits a page: the body starts after
     the front matter and the blank lines that follow it, so its line 1 is the file's line 1 + offset."""

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import re
-import textwrap
+import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from . import fmt, trends
 from .site import Site, Year
 from .strings import t
-from .tables import Breakdown, Indicators, scale_of
+from .tables import MONEY, Breakdown, Indicators, scale_group
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
 SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other part of a stack
@@ -28,9 +28,11 @@ TEXT = "#1f1f1f"
 MUTED = "#595959"        # axis text: 7:1 on white
 FONT = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
         '"WenQuanYi Micro Hei", system-ui, sans-serif')
-WIDTH = 320              # plot width in px: drawn near 1:1 on a 360 px phone
-FONT_SIZE = 14           # at least 14 px on a phone
-STEP = 52                # room for a label line above each bar
+# A chart is drawn for a 360 px phone and shown at its drawn size (never scaled up; on a
+# phone, 328 px of page, scaled down by 1 % at most), so that its labels are read at 15 px.
+WIDTH = 320              # everything a chart draws, labels and figures included, fits in this
+FONT_SIZE = 15
+AXIS = 48                # the year labels left of a small multiple's bars or line
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,32 @@ def _config() -> dict:
     }
 
 
-def _wrap(label: str, lang: str) -> list[str]:
-    """A label in lines that fit the chart's width: never cut short with an ellipsis."""
-    width = 22 if lang == "zh" else 44   # characters per line at 14 px in 320 px
-    return textwrap.wrap(label, width) or [label]
+def text_width(text: str) -> float:
+    """About how wide *text* is drawn at FONT_SIZE, in px: a Chinese character is square, a
+    Latin letter or digit a little over half as wide (a generous guess, so nothing is cut)."""
+    return sum(FONT_SIZE if unicodedata.east_asian_width(c) in "WF" else FONT_SIZE * 0.62 for c in text)
+
+
+def _wrap(label: str, lang: str, width: float = WIDTH) -> list[str]:
+    """A label in lines that fit *width*: broken between words (English) or characters
+    (Chinese), never cut short with an ellipsis."""
+    lines, line = [], ""
+    # English breaks at spaces only, Chinese between characters but never inside a figure with
+    # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds
+    pieces = re.findall(r"[^ ]+ *" if lang == "en" else r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|.", label)
+    for piece in pieces:
+        if line and text_width((line + piece).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    return [*lines, line.rstrip()] if line.strip() else lines or [label]
+
+
+def room(rows: list[dict], width: float = WIDTH) -> float:
+    """The scale's end that leaves room right of each bar for its figure (row "text"), for
+    rows {value, text} drawn across *width*: value / end × width + text + 8 px ≤ width."""
+    ends = [float(r["value"]) * width / max(width - text_width(r["text"]) - 8, width * 0.25) for r in rows]
+    return max(ends + [max([float(r["value"]) for r in rows] + [0]) * 1.05]) or 1
 
 
 def _base(title: str, rows: list[dict]) -> dict:
@@ -61,25 +85,56 @@ def _base(title: str, rows: list[dict]) -> dict:
             "width": WIDTH, "config": _config(), "data": {"values": rows}}
 
 
-def bars(rows: list[dict], title: str, top: float | None = None, colour: str = PRIMARY) -> dict:
-    """Horizontal bars, one per row {label (lines), value, text}: the label above its bar and the
-    formatted value at its end, so that the whole width goes to the bars. *top* is the longest
-    bar of the chart's scale group, so that charts comparing like with like share one scale."""
-    longest = max([r["value"] for r in rows] + [float(top or 0), 0]) or 1
-    lines = max(len(r["label"]) for r in rows) if rows else 1
-    y = {"field": "key", "type": "nominal", "sort": None, "axis": None}
+LINE = FONT_SIZE + 3      # a label's line
+BAR = 16                  # a bar's thickness
+GAP = 14                  # between one bar and the next row's label
+
+
+def _laid_out(rows: list[dict]) -> tuple[list[dict], list[dict], int]:
+    """(bars, label lines, height): each row {label (lines), …} placed from the top, its
+    label's lines above its bar, so that a label of any number of lines has its room."""
+    placed, lines, y = [], [], 0
+    for row in rows:
+        for line in row["label"]:
+            y += LINE
+            lines.append({"text": line, "y": y - 4})
+        placed.append({**row, "top": y + 2, "bottom": y + 2 + BAR, "middle": y + 2 + BAR / 2})
+        y += 2 + BAR + GAP
+    return placed, lines, y - GAP + 2
+
+
+def _rows_chart(title: str, rows: list[dict], domain: list[float], bar: dict, text_at: str) -> dict:
+    """Bars of *rows* (laid out by _laid_out) across the width on a scale over *domain*; *bar*
+    is the bar layer's mark and encoding, *text_at* the field the figures stand right of."""
+    placed, lines, height = _laid_out(rows)
+    y = {"type": "quantitative", "axis": None, "scale": {"domain": [0, height], "range": [0, height]}}
+    x = {"type": "quantitative", "axis": None, "scale": {"domain": domain}}
     return {
-        **_base(title, rows), "height": {"step": STEP + FONT_SIZE * (lines - 1)},
-        "encoding": {"y": y, "x": {"field": "value", "type": "quantitative", "title": None, "axis": None,
-                                   "scale": {"domain": [0, longest * 1.35]}}},
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
+        "width": WIDTH, "height": height, "config": _config(),
         "layer": [
-            {"mark": {"type": "bar", "color": colour, "size": 16, "yOffset": 12, "cornerRadiusEnd": 2}},
-            {"mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "yOffset": 12},
-             "encoding": {"text": {"field": "text"}}},
-            {"mark": {"type": "text", "align": "left", "baseline": "bottom", "yOffset": 2, "lineHeight": FONT_SIZE + 2},
-             "encoding": {"x": {"datum": 0}, "text": {"field": "label"}}},
+            {"data": {"values": placed}, **bar},
+            {"data": {"values": [r for r in placed if r.get("text_here", True)]},
+             "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4},
+             "encoding": {"x": {"field": text_at, **x}, "y": {"field": "middle", **y}, "text": {"field": "text"}}},
+            {"data": {"values": lines},
+             "mark": {"type": "text", "align": "left", "baseline": "alphabetic"},
+             "encoding": {"x": {"value": 0}, "y": {"field": "y", **y}, "text": {"field": "text"}}},   # the left edge
         ],
+        "resolve": {"scale": {"x": "shared", "y": "shared"}},
     }
+
+
+def bars(rows: list[dict], title: str, end: float | None = None, colour: str = PRIMARY) -> dict:
+    """Horizontal bars, one per row {key, label (lines), value, text}: the label above its bar
+    and the formatted value at its end, so that the whole width goes to the bars. *end* is the
+    scale's end for the chart's scale group, so that charts comparing like with like share one
+    scale."""
+    end = max(end or 0, room(rows))
+    bar = {"mark": {"type": "rect", "color": colour, "cornerRadiusTopRight": 2, "cornerRadiusBottomRight": 2},
+           "encoding": {"x": {"field": "start"}, "x2": {"field": "value"}, "y": {"field": "top"},
+                        "y2": {"field": "bottom"}, "description": {"field": "key", "type": "nominal"}}}
+    return _fixed_y(_rows_chart(title, [{**r, "start": 0} for r in rows], [0, end], bar, "value"))
 
 
 def paired(rows: list[dict], title: str) -> dict:
@@ -92,7 +147,13 @@ def paired(rows: list[dict], title: str) -> dict:
                           "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
                                      "labelOrient": "top", "labelColor": TEXT, "labelPadding": 6}}},
         "resolve": {"scale": {"x": "independent"}},
-        "spec": {"width": WIDTH, "height": {"step": 26}, "layer": [
+        "spec": {"width": WIDTH - AXIS, "height": {"step": 26}, "layer": [
+            # each measure has its own scale: an unseen mark at "room" leaves space for the figures
+            {"mark": {"type": "point", "opacity": 0},
+             "encoding": {"y": {"field": "year", "type": "ordinal", "title": None,
+                                "axis": {"labelFontSize": FONT_SIZE, "domain": False, "ticks": False}},
+                          "x": {"field": "room", "type": "quantitative", "axis": None,
+                                "scale": {"domainMin": 0, "nice": False}}}},
             {"mark": {"type": "bar", "size": 16, "cornerRadiusEnd": 2},
              "encoding": {"y": {"field": "year", "type": "ordinal", "title": None,
                                 "axis": {"labelFontSize": FONT_SIZE, "domain": False, "ticks": False}},
@@ -116,7 +177,7 @@ def trend(rows: list[dict], order: list[str], title: str) -> dict:
                           "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
                                      "labelOrient": "top", "labelColor": TEXT, "labelPadding": 14}}},
         "resolve": {"scale": {"y": "independent"}},
-        "spec": {"width": WIDTH, "height": 90, "layer": [
+        "spec": {"width": WIDTH - AXIS, "height": 90, "layer": [
             {"mark": {"type": "line", "color": PRIMARY, "point": {"color": PRIMARY}},
              "encoding": {"x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
                           "y": {"field": "value", "type": "quantitative", "title": None, "axis": {"format": "~s"}}}},
@@ -127,34 +188,70 @@ def trend(rows: list[dict], order: list[str], title: str) -> dict:
 
 
 def stacked(rows: list[dict], title: str) -> dict:
-    """Bars built of parts {key, label, part, value, text}: a budget and the fund beside it,
-    against what was spent, so that the sum can be read off."""
-    return {
-        **_base(title, rows), "height": {"step": STEP},
-        "encoding": {"y": {"field": "key", "type": "nominal", "sort": None, "axis": None}},
-        "layer": [
-            {"mark": {"type": "bar", "size": 16, "yOffset": 12},
-             "encoding": {"x": {"field": "value", "type": "quantitative", "stack": "zero", "axis": None,
-                                "scale": {"domain": [0, max([r["end"] for r in rows] + [1]) * 1.35]}},
-                          "color": {"field": "shade", "type": "nominal", "legend": None,
-                                    "scale": {"domain": ["first", "second"], "range": [PRIMARY, SECONDARY]}},
-                          "order": {"field": "position"}}},
-            {"transform": [{"filter": "datum.last"}],
-             "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "yOffset": 12},
-             "encoding": {"x": {"field": "end", "type": "quantitative"}, "text": {"field": "text"}}},
-            {"transform": [{"filter": "datum.position == 0"}],
-             "mark": {"type": "text", "align": "left", "baseline": "bottom", "yOffset": 2},
-             "encoding": {"x": {"datum": 0}, "text": {"field": "label"}}},
-        ],
-    }
+    """Bars built of parts, one row per bar {key, label (lines), parts [{value, shade}], text}:
+    a budget and the fund beside it, against what was spent, so that the sum can be read off."""
+    for row in rows:
+        row["end"] = float(sum(part["value"] for part in row["parts"]))
+    end = room([{"value": r["end"], "text": r["text"]} for r in rows])
+    placed, _, _ = _laid_out(rows)
+    pieces, start = [], 0.0
+    for row in placed:
+        start = 0.0
+        for part in row["parts"]:
+            pieces.append({"key": row["key"], "start": start, "stop": start + float(part["value"]),
+                           "shade": part["shade"], "top": row["top"], "bottom": row["bottom"]})
+            start += float(part["value"])
+    chart = _rows_chart(title, rows, [0, end], {"data": {"values": pieces}, "mark": {"type": "rect"}, "encoding": {
+        "x": {"field": "start", "type": "quantitative"}, "x2": {"field": "stop"},
+        "y": {"field": "top", "type": "quantitative"}, "y2": {"field": "bottom"},
+        "color": {"field": "shade", "type": "nominal", "legend": None,
+                  "scale": {"domain": ["first", "second"], "range": [PRIMARY, SECONDARY]}},
+        "description": {"field": "key", "type": "nominal"}}}, "end")
+    return _fixed_y(chart)
+
+
+def diverging(rows: list[dict], title: str) -> dict:
+    """Bars left (a fall) or right (a rise) of zero, one per row {key, label (lines), value,
+    text}: the change of measures that have no common unit. The sign is written with the
+    figure, so that colour is never the only difference."""
+    low = min([float(r["value"]) for r in rows] + [0]) * 1.05
+    high = max(0.0, *(float(r["value"]) for r in rows))
+    for r in rows:   # room right of each bar (or of zero, for a fall) for its figure
+        a = (text_width(r["text"]) + 8) / WIDTH
+        high = max(high, (max(0.0, float(r["value"])) - a * low) / (1 - a))
+    placed = [{**r, "start": 0, "at": max(0.0, float(r["value"])),
+               "shade": "fall" if r["value"] < 0 else "rise"} for r in rows]
+    bar = {"mark": {"type": "rect"},
+           "encoding": {"x": {"field": "start"}, "x2": {"field": "value"}, "y": {"field": "top"},
+                        "y2": {"field": "bottom"}, "description": {"field": "key", "type": "nominal"},
+                        "color": {"field": "shade", "type": "nominal", "legend": None,
+                                  "scale": {"domain": ["rise", "fall"], "range": [PRIMARY, NEGATIVE]}}}}
+    chart = _rows_chart(title, placed, [low, high], bar, "at")
+    # zero, marked beside each bar (a line the whole height would cross the labels)
+    beside = [{"zero": 0, "top": r["top"] - 3, "bottom": r["bottom"] + 3} for r in chart["layer"][0]["data"]["values"]]
+    chart["layer"].append({"data": {"values": beside}, "mark": {"type": "rule", "color": MUTED},
+                           "encoding": {"x": {"field": "zero"}, "y": {"field": "top"}, "y2": {"field": "bottom"}}})
+    return _fixed_y(chart)
+
+
+def _fixed_y(chart: dict) -> dict:
+    """Every layer of *chart* on its one x scale (0 to the end) and its one y scale (px from
+    the top), whatever each layer's encoding says."""
+    x = chart["layer"][1]["encoding"]["x"]
+    y = chart["layer"][1]["encoding"]["y"]
+    for layer in chart["layer"]:
+        encoding = layer["encoding"]
+        if "value" not in encoding["x"]:   # a position in px stays where it is
+            encoding["x"] = {**encoding["x"], "type": "quantitative", "axis": None, "scale": x["scale"]}
+        encoding["y"] = {**encoding["y"], "type": "quantitative", "axis": None, "scale": y["scale"]}
+    return chart
 
 
 # ------------------------------------------------------------ from data
 
 def _label(text, lang: str) -> str:
-    from .render import heading_case
-    return heading_case(getattr(text, lang, None) or getattr(text, "zh", None) or
-                        (text.get(lang) or text.get("zh") if isinstance(text, dict) else "") or "", lang)
+    return fmt.heading_case(getattr(text, lang, None) or getattr(text, "zh", None) or
+                            (text.get(lang) or text.get("zh") if isinstance(text, dict) else "") or "", lang)
 
 
 def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:
@@ -175,15 +272,18 @@ def _bars(entry: Breakdown, year: Year, lang: str) -> list[Chart]:
     data = [{"key": r.id, "label": _wrap(_label(r.label, lang), lang), "value": float(r.value),
              "text": entry.unit.prose(r.value, lang)} for r in rows]
     caption = _label(entry.caption, lang)
-    largest = max(rows, key=lambda r: r.value)
+    # the remainder ("other") is never the point a chart makes
+    largest = max([r for r in rows if r.role == "item"] or rows, key=lambda r: r.value)
+    named = fmt.mid_sentence(_label(largest.label, lang), lang)
     if entry.shares and largest.share is not None:
-        title = t("chart.largest_share", lang, label=_label(largest.label, lang), share=fmt.number(largest.share, lang))
+        title = t("chart.largest_share", lang, label=named, share=fmt.number(largest.share, lang))
     else:
-        title = t("chart.largest", lang, label=_label(largest.label, lang),
-                  value=entry.unit.prose(largest.value, lang))
+        title = t("chart.largest", lang, label=named, value=entry.unit.prose(largest.value, lang))
     subtitle = t("chart.subtitle", lang, measure=caption, unit=entry.unit.short[lang], year=year.year)
-    top = scale_of(entry, year)
-    return [Chart(bars(data, f"{title}. {subtitle}", float(top) if top else None), title, subtitle)]
+    # one scale for the group: the end that leaves room for every figure of every chart in it
+    group = [{"value": r.value, "text": other.unit.prose(r.value, lang)} for other in scale_group(entry)
+             for r in other.rows(year) or [] if r.role != "total" and r.value is not None]
+    return [Chart(bars(data, f"{title}. {subtitle}", room(group)), title, subtitle)]
 
 
 def _changes(year: Year, site: Site, lang: str) -> list[Chart]:
@@ -203,10 +303,22 @@ def _changes(year: Year, site: Site, lang: str) -> list[Chart]:
                        "text": f"{fmt.number(r.value, lang)}  {fmt.signed_percent(r.change, lang)}"})
     if not rows:
         return []
-    title = t("chart.changes_point", lang, changes=t("list_separator", lang).join(
-        t("chart.change_item", lang, label=label, change=fmt.signed_percent(r.change, lang)) for label, r in rows))
-    subtitle = t("chart.changes_subtitle" if previous else "chart.changes_subtitle_one", lang,
-                 previous=year.year - 1, year=year.year)
+    # the point: the measure that moved most
+    label, moved = max(rows, key=lambda pair: abs(pair[1].change))
+    title = t("chart.changes_point", lang, previous=year.year - 1, label=fmt.mid_sentence(label, lang),
+              change=fmt.signed_percent(moved.change, lang))
+    if not any(p["shade"] == "earlier" for p in points):
+        # the earlier year is not in the archive: the changes alone, each with this year's figure
+        subtitle = t("chart.changes_subtitle_one", lang, previous=year.year - 1, year=year.year)
+        bars_of = [{"key": r.id, "label": _wrap(t("chart.change_label", lang, label=label,
+                                                  value=fmt.number(r.value, lang)), lang),
+                    "value": float(r.change), "text": fmt.signed_percent(r.change, lang)} for label, r in rows]
+        return [Chart(diverging(bars_of, f"{title}. {subtitle}"), title, subtitle)]
+    for label, _ in rows:
+        mine = [p for p in points if p["label"] == label]
+        for p in mine:
+            p["room"] = room(mine, WIDTH - AXIS)
+    subtitle = t("chart.changes_subtitle", lang, previous=year.year - 1, year=year.year)
     return [Chart(paired(points, f"{title}. {subtitle}"), title, subtitle)]
 
 
@@ -231,19 +343,17 @@ def _funding(year: Year, lang: str) -> list[Chart]:
     budget_parts = [("budget", t("chart.budget", lang), fin.budget.total)]
     if fin.central_free_opening_fund is not None:
         budget_parts.append(("fund", t("chart.central_fund", lang), fin.central_free_opening_fund))
-    rows, end = [], 0
-    for position, (key, label, value) in enumerate(budget_parts):
-        end += value
-        rows.append({"key": "available", "label": t("chart.available", lang), "position": position,
-                     "shade": "first" if position == 0 else "second", "value": float(value), "end": float(end),
-                     "last": position == len(budget_parts) - 1,
-                     "text": " + ".join(fmt.money(v, lang) for _, _, v in budget_parts)
-                     + (f" = {fmt.money(end, lang)}" if len(budget_parts) > 1 else "")})
-    rows.append({"key": "spent", "label": t("chart.spent", lang), "position": 0, "shade": "first",
-                 "value": float(fin.expenditure.total), "end": float(fin.expenditure.total), "last": True,
-                 "text": fmt.money(fin.expenditure.total, lang)})
+    end = sum(value for _, _, value in budget_parts)
+    # the sum written out under the label (168.52 万元 + 18 万元 = 186.52 万元), the total at the bar's end
+    parts = " + ".join(fmt.money(v, lang) for _, _, v in budget_parts) + f" = {fmt.money(end, lang)}"
+    available = [t("chart.available", lang), *_wrap(parts, lang)] if len(budget_parts) > 1 else [t("chart.available", lang)]
+    rows = [{"key": "available", "label": available, "text": fmt.money(end, lang),
+             "parts": [{"value": float(value), "shade": "first" if position == 0 else "second"}
+                       for position, (_, _, value) in enumerate(budget_parts)]},
+            {"key": "spent", "label": [t("chart.spent", lang)], "text": fmt.money(fin.expenditure.total, lang),
+             "parts": [{"value": float(fin.expenditure.total), "shade": "first"}]}]
     title = t("chart.funding_point", lang, available=fmt.money(end, lang), spent=fmt.money(fin.expenditure.total, lang))
-    subtitle = t("chart.subtitle", lang, measure=t("chart.funding_measure", lang), unit=t("tile.money_unit", lang),
+    subtitle = t("chart.subtitle", lang, measure=t("chart.funding_measure", lang), unit=MONEY.short[lang],
                  year=year.year)
     return [Chart(stacked(rows, f"{title}. {subtitle}"), title, subtitle)]
 
@@ -293,10 +403,12 @@ def _accessible(svg: str, prefix: str, title: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
-    # The root: scalable (viewBox, no fixed size) and named for screen readers; the marks inside
-    # stay hidden from them, because the table alternative carries the same numbers.
-    svg = re.sub(r'^<svg ([^>]*?)\s*width="[\d.]+" height="[\d.]+"',
-                 lambda m: f'<svg {m.group(1)} role="img" aria-labelledby="{prefix}-title"', svg, count=1)
+    # The root: shown at its drawn width, narrower only where the page is (width, viewBox, no
+    # height: the stylesheet keeps the proportions), and named for screen readers; the marks
+    # inside stay hidden from them, because the table alternative carries the same numbers.
+    svg = re.sub(r'^<svg ([^>]*?)\s*width="([\d.]+)" height="[\d.]+"',
+                 lambda m: f'<svg {m.group(1)} width="{m.group(2)}" role="img" aria-labelledby="{prefix}-title"',
+                 svg, count=1)
     svg = svg.replace(">", f'><title id="{prefix}-title">{esc(title)}</title>', 1)
     return svg
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Union
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .figures import places
@@ -188,3 +189,20 @@ def cn_numeral(n: int) -> str:
         raise ValueError(f"chapter number out of range: {n}")
     tens, ones = divmod(n, 10)
     return ((_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (_DIGITS[ones] if ones else "")) or "零"
+
+
+def heading_case(text: str, lang: str) -> str:
+    """A data label that reads mid-sentence ("staff costs") as a table label ("Staff costs")."""
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def mid_sentence(text: str, lang: str) -> str:
+    """A label ("Visits") as it reads inside a sentence ("visits"); a name in capitals ("PDF") stays."""
+    if lang == "en" and text[:2] != text[:2].upper():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def items(names: list[str], lang: str) -> str:
+    """A list as a sentence says it: ``计划、大事记和经费`` / ``plan, chronicle and finance``."""
+    return format_list(names, locale=LANGUAGES[lang].babel) if names else ""

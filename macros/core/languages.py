@@ -20,6 +20,12 @@ class Language:
     babel: str       # the CLDR locale numbers and dates are formatted with
     name: str        # in its own language, for the language switcher
 
+    @property
+    def og_locale(self) -> str:
+        """Open Graph's language_TERRITORY: zh_CN, en_GB."""
+        parts = self.babel.split("_")
+        return f"{parts[0]}_{parts[-1]}"
+
 
 LANGUAGES: dict[str, Language] = {
     "zh": Language("zh", "zh-Hans", "zh_Hans_CN", "中文"),

@@ -31,14 +31,20 @@ def translated(text, lang: str) -> str:
     A missing translation (drafts only) shows the Chinese."""
     if text is None:
         return ""
+    if isinstance(text, str):
+        return esc(text)
     if isinstance(text, dict):
         return esc(text.get(lang) or text.get("zh") or "")
     return esc(chronicle_text.text_in(text, lang))
 
 
-def heading_case(text: str, lang: str) -> str:
-    """A data label that reads mid-sentence ("staff costs") as a table label ("Staff costs")."""
-    return text[:1].upper() + text[1:] if lang == "en" else text
+def contact(library, lang: str) -> str:
+    """How to reach the library, from its data: the address, and the telephone and opening hours
+    where the data gives them."""
+    parts = [(t("footer.address", lang), translated(library.address, lang)),
+             (t("footer.telephone", lang), translated(library.telephone, lang) if library.telephone else ""),
+             (t("footer.hours", lang), translated(library.opening_hours, lang) if library.opening_hours else "")]
+    return t("list_separator", lang).join(f"{label}{value}" for label, value in parts if value)
 
 
 def todo(lang: str) -> str:
@@ -47,6 +53,14 @@ def todo(lang: str) -> str:
 
 def _cell(value, unit_cell, lang: str) -> str:
     return todo(lang) if value is None else unit_cell(value, lang)
+
+
+class Words(str):
+    """A table cell of words (a document's title, yes or no), not a figure: left-aligned, wrapping."""
+
+
+class UnitCell(str):
+    """A table cell that names the unit of the figure before it."""
 
 
 def _tag(tag: str, content: str, css: str = "", scope: str = "") -> str:
@@ -61,10 +75,13 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
     if download:
         caption += (f' <a class="report-table__download" href="{html.escape(download)}" download>'
                     f'{t("download.csv", lang)}</a>')
+    def kind(cell):
+        return "words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell) else "num"
+
     def line(cells):  # the row's label is its header
-        return "<tr>" + "".join(_tag("td", c, "num") if i else _tag("th", c, scope="row")
+        return "<tr>" + "".join(_tag("td", c, kind(c)) if i else _tag("th", c, scope="row")
                                 for i, c in enumerate(cells)) + "</tr>"
-    head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else "num", "col") for i, h in enumerate(head)) + "</tr>"
+    head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else kind(h), "col") for i, h in enumerate(head)) + "</tr>"
     body = "".join(line(cells) for cells, role in rows if role != "total")
     foot = "".join(line(cells) for cells, role in rows if role == "total")
     return (f'\n\n<div class="report-table-wrap"><table class="report-table {css}"><caption>{caption}</caption>'
@@ -81,17 +98,18 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
             head.append(t("share_percent", lang))
         lines = []
         for r in rows:
-            cells = [heading_case(translated(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
+            cells = [fmt.heading_case(translated(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
             if entry.shares:
                 cells.append("" if r.share is None else fmt.number(r.share, lang))
             lines.append((cells, r.role))
         return _table(caption, head, lines, lang, download, "report-table--breakdown")
-    head = [t("indicator", lang), t("value", lang), t("unit", lang)]
+    head = [t("indicator", lang), t("value", lang), UnitCell(t("unit", lang))]
     if isinstance(entry, Indicators) and entry.changes:
         head.append(t("change", lang))
     lines = []
     for r in rows:
-        cells = [translated(r.label, lang), _indicator_value(r.value, lang), translated(r.unit, lang) if r.unit else ""]
+        cells = [translated(r.label, lang), _indicator_value(r.value, lang),
+                 UnitCell(translated(r.unit, lang) if r.unit else "")]
         if entry.changes:
             cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
         lines.append((cells, r.role))
@@ -102,9 +120,9 @@ def _indicator_value(value, lang: str) -> str:
     if value is None:
         return todo(lang)
     if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
+        return Words(t("yes" if value else "no", lang))
     if hasattr(value, "zh"):
-        return translated(value, lang)
+        return Words(translated(value, lang))
     if hasattr(value, "isoformat"):
         return fmt.date(value, lang, with_year=True)
     return fmt.number(value, lang)
@@ -193,9 +211,10 @@ def chart_figure(name: str, svgs: list[str], title: str, subtitle: str, source: 
 
 
 def downloads_table(rows: list[tuple[str, str, str]], lang: str) -> str:
-    """The data page's list of files: what it holds, its name, links (already HTML)."""
-    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("content", "file", "formats"))
-    body = "".join(f'<tr><td>{esc(b)}</td><td><code class="file-name">{esc(a)}</code></td><td>{c}</td></tr>'
+    """The data page's list of files: what each holds with its file's name under it, and its
+    links (already HTML). Two columns, so that the list reads on a 360 px phone."""
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("content", "formats"))
+    body = "".join(f'<tr><td>{esc(b)}<br><code class="file-name">{esc(a)}</code></td><td>{c}</td></tr>'
                    for a, b, c in rows)
     return (f'\n\n<div class="report-table-wrap"><table class="report-table downloads"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>\n\n")

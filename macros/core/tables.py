@@ -233,7 +233,7 @@ TABLES: list[Breakdown | Indicators] = [
     Indicators("finance", {"zh": "经费概况", "en": "Finance summary"}, "finance", [
         Indicator("budget_total", {"zh": "本级财政预算", "en": "District budget"}, "finance.budget.total",
                   {"zh": "万元", "en": "10,000 yuan"}),
-        Indicator("central_free_opening_fund", {"zh": "中央下拨免费开放资金", "en": "Central free-opening fund"},
+        Indicator("central_free_opening_fund", {"zh": "中央下拨免费开放资金", "en": "Central funding for free admission"},
                   "finance.central_free_opening_fund", {"zh": "万元", "en": "10,000 yuan"}),
         Indicator("expenditure_total", {"zh": "经费支出", "en": "Spending"}, "finance.expenditure.total",
                   {"zh": "万元", "en": "10,000 yuan"}),
@@ -252,9 +252,9 @@ TABLES: list[Breakdown | Indicators] = [
                   {"zh": "万册", "en": "10,000 volumes"}),
         Indicator("terminals", {"zh": "计算机终端", "en": "Computer terminals"}, "profile.terminals",
                   {"zh": "台", "en": "terminals"}),
-        Indicator("branches", {"zh": "乡镇（街道）分馆", "en": "Township branches"}, "profile.branches",
+        Indicator("branches", {"zh": "乡镇（街道）分馆", "en": "Branches (townships and subdistricts)"}, "profile.branches",
                   {"zh": "个", "en": "branches"}),
-        Indicator("service_points", {"zh": "村（社区）图书服务点", "en": "Village service points"},
+        Indicator("service_points", {"zh": "村（社区）图书服务点", "en": "Service points (villages and communities)"},
                   "profile.service_points", {"zh": "个", "en": "service points"}),
     ]),
     Records("chronicle", {"zh": "大事记", "en": "Chronicle"}, "chronicle"),
@@ -276,8 +276,6 @@ class UnknownTable(KeyError):
         self.name, self.known = name, sorted(entry.name for entry in TABLES)
 
 
-def scale_of(table: Breakdown, year: Year) -> Decimal | None:
-    """The longest bar of *table*'s scale group in *year*: charts of one group share one axis."""
-    group = [t for t in TABLES if isinstance(t, Breakdown) and t.scale and t.scale == table.scale] or [table]
-    values = [r.value for t in group for r in (t.rows(year) or []) if r.role != "total" and r.value is not None]
-    return max(values, default=None)
+def scale_group(table: Breakdown) -> list[Breakdown]:
+    """The breakdowns whose charts share *table*'s scale (its ``scale`` group), itself included."""
+    return [t for t in TABLES if isinstance(t, Breakdown) and t.scale and t.scale == table.scale] or [table]

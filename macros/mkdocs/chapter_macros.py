@@ -168,11 +168,13 @@ def chapter_heading(context):
 
 
 @jinja2.pass_context
-def report_title(context, year=None):
-    """年报的标题：2020 年安居区图书馆年报。
-    The report's title: Anju District Library Annual Report 2020."""
+def report_title(context, year=None, short=False):
+    """年报的标题：2020 年安居区图书馆年报；short=True 时不含馆名：2020 年年报。
+    The report's title: Anju District Library Annual Report 2020; with short=True, without the
+    library's name (Annual Report 2020), for where the name stands just above."""
     page = _page(context)
-    return render.esc(t("report_title", page.locale, year=year or page.year.year, library=page.library_name))
+    return render.esc(t("report_short" if short else "report_title", page.locale, year=year or page.year.year,
+                        library=page.library_name))
 
 
 @jinja2.pass_context
@@ -217,7 +219,9 @@ def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
     spent = year.finance.expenditure
     if spent is not None and spent.total is not None:
         figure = fmt.money_figure(spent.total, lang)
-        out.append((t("tile.spending", lang), figure, t("tile.money_unit", lang), None))
+        before = previous.finance.expenditure if previous else None
+        out.append((t("tile.spending", lang), figure, t("tile.money_unit", lang),
+                    _change_line(figures.change(spent.total, before.total if before else None), lang, year.year)))
     return out
 
 
@@ -249,12 +253,21 @@ def pdf_download(context, year=None):
     meta["report_year"] = y
     meta["report_pdf_links"] = [
         {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
+         "lang": page.locale,
          "label": t("download.pdf_edition", page.locale, edition=t(f"edition.{code}", page.locale)),
          "facts": STRINGS["download.pdf_facts"][page.locale]}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
     meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
     meta["report_data_label"] = t("download.data", page.locale)
     return "\n\n<!-- report:pdf -->\n\n"
+
+
+@jinja2.pass_context
+def contact(context):
+    """图书馆的联系方式：地址，以及数据中有的电话和开放时间。
+    How to reach the library: its address, and its telephone and opening hours where the data gives them."""
+    page = _page(context)
+    return render.contact(page.site.library, page.locale)
 
 
 @jinja2.pass_context
@@ -335,7 +348,7 @@ def field_reference(context):
 
 
 MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
-          archive_title, contents, key_figures, pdf_download, archive, downloads, macro_reference, field_reference,
-          code, code_block]
+          archive_title, contents, key_figures, pdf_download, archive, contact, downloads, macro_reference,
+          field_reference, code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}

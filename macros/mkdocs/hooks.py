@@ -63,6 +63,16 @@ def on_files(files, config):
     return files
 
 
+def on_page_content(html, page, config, files):
+    # Figures bound to their units, dotted names kept whole; the first paragraph as the page's
+    # description for search engines and shared links (core/typeset.py).
+    from macros.core import typeset
+    content, first = typeset.typeset(html)
+    if first and not page.meta.get("description"):
+        page.meta["description"] = typeset.description(first)
+    return content
+
+
 def on_env(env, config, files):
     # The theme's templates, compiled once and kept: each build (and each language's) would
     # otherwise compile Material's templates again.
@@ -70,9 +80,12 @@ def on_env(env, config, files):
     cache = Path(config.config_file_path).parent / ".cache" / "templates"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
-    # Every page's content is rendered by now, and no page template yet: the PDF is made
-    # here, so that the pages can say its size and length.
-    from macros.mkdocs import pdf_edition
+    # What every page's footer says, and the PDF (made here: every page's content is rendered
+    # by now, no page template yet, so that the pages can say its size and length).
+    from macros.core import fmt
+    from macros.mkdocs import footer, pdf_edition
+    env.globals["report_footer"] = footer.facts(config)
+    env.filters["report_file_size"] = fmt.file_size   # sizes as the data page writes them (KB, MB)
     pdf_edition.make(env, config, files, _command)
     return env
 
@@ -90,5 +103,7 @@ def on_post_build(config):
     search_index.split(site)
     if _command == "serve":
         return  # a preview is never published: no build.json to publish it by
+    from macros.mkdocs import footer
+    footer.share_card(config)
     write_manifest(site, config.extra.get("report_years", []), config.extra.get("report_drafts", []),
                    bool(config.extra.get("preview")), os.environ.get("SOURCE_DATE_EPOCH"))

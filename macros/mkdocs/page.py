@@ -9,12 +9,11 @@ build, the build stops with it. mkdocs-macros is then told the page is rendered
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core import chapters, links, render
+from ..core import chapters, fmt, links, render
 from ..core.chapter_errors import ChapterSource, StaffUndefined, explain
 from ..core.languages import LANGUAGES, file_locale, page_locale
 from ..core.problems import DataError, Problem
@@ -134,7 +133,7 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
         return
     if page.title and "{{" in page.title:  # a title MkDocs read from the page's first heading, macros and all
         heading = re.search(r"^#\s+(.+)$", env.markdown, re.M)
-        page.title = html.unescape(heading.group(1).strip()) if heading else page.title
+        page.title = heading.group(1).strip() if heading else page.title   # data text stays escaped
 
 
 def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
@@ -157,10 +156,18 @@ def _describe(page, here: ReportPage) -> None:
     """What the page template shows around the text: the tab title with the year, the PDF link."""
     year = chapters.year_of(here.src_uri)
     library = here.library_name
+    page.meta["report_og_locale"] = LANGUAGES[here.locale].og_locale
     if year is None:
-        page.meta.setdefault("report_tab_title", f"{page.title} · {library}" if page.title else library)
+        home = chapters.is_home(here.src_uri)   # the cover: the archive's own title
+        page.meta.setdefault("report_tab_title", t("archive_title", here.locale, library=library) if home
+                             else f"{page.title} · {library}" if page.title else library)
         return
     report = t("report_short", here.locale, year=year)
+    if not chapters.is_chapter(here.src_uri):   # the year's page: what the report holds
+        page.meta.setdefault("hide", ["toc"])      # it is a contents itself: Material's would repeat 目录
+        page.meta.setdefault("description", t("year_description", here.locale, chapters=fmt.items(
+            [c.title for c in here.chapter_links(year)], here.locale),
+            title=t("report_title", here.locale, year=year, library=library)))
     title = page.meta.get("title")
     page.meta["report_tab_title"] = " · ".join(x for x in (title, report, library) if x)
     page.meta["report_pdf"] = here.link(links.download(year, pdf_name(here.site, year, here.locale)))

@@ -1,0 +1,62 @@
+"""What every page says about the library in its footer, and the card a shared link shows.
+
+The footer gives the library's address, telephone and opening hours (each when the data
+gives it), the date the report was last updated (the build's date, from its content), a
+link to the accessibility statement and, where the data gives one, the site's ICP record
+number (备案号), as a Chinese public body's site carries it. The card (assets/card.png) is
+drawn from the library's name at build time, for Open Graph (WeChat, other apps).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from ..core import fmt
+from ..core.languages import LANGUAGES, prefix
+from ..core.problems import DataError
+from ..core.strings import t
+from . import data
+
+
+def facts(config) -> dict:
+    """Page locale (BCP 47 tag) -> the footer's texts in that language; {} while the data has mistakes."""
+    try:
+        site = data._validated(Path(config.config_file_path).parent / "data")
+    except DataError:
+        return {}
+    library = site.library
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    updated = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else None
+    out = {}
+    for code, language in LANGUAGES.items():
+        def text(value):
+            return (getattr(value, code, None) or value.zh) if value is not None else None
+        out[language.tag] = {
+            "name": text(library.name), "address": text(library.address), "telephone": library.telephone,
+            "hours": text(library.opening_hours), "beian": library.beian,
+            "updated": t("footer.updated", code, date=fmt.date(updated, code, with_year=True)) if updated else None,
+            "accessibility": prefix(code) + "accessibility/",
+            "labels": {key: t(f"footer.{key}", code) for key in ("address", "telephone", "hours", "accessibility")},
+        }
+    return out
+
+
+def share_card(config) -> None:
+    """assets/card.png: the library's name and the archive's title, 1200 × 630, in the theme's colour."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+        from ..core.pdf import PdfError, font_file
+        font = font_file()
+    except (ImportError, PdfError):
+        return  # no CJK font: the build that needs it (the PDF) has said so already
+    site = data._validated(Path(config.config_file_path).parent / "data")
+    card = Image.new("RGB", (1200, 630), "#8c2b1f")
+    draw = ImageDraw.Draw(card)
+    name, english = site.library.name.zh, site.library.name.en or ""
+    draw.text((80, 190), name, font=ImageFont.truetype(str(font), 88), fill="white")
+    draw.text((80, 310), t("archive_title", "zh", library=""), font=ImageFont.truetype(str(font), 64), fill="white")
+    draw.text((80, 440), english, font=ImageFont.truetype(str(font), 40), fill="#f3d9d4")
+    target = Path(config.site_dir) / "assets" / "card.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    card.save(target, "PNG", optimize=True)

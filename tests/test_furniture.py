@@ -1,0 +1,154 @@
+"""What every page carries around its text: a tab title with the year, a description and a
+card for shared links, and a footer that says how to reach the library and when the report
+was last updated. All of it comes from data, escaped."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import built, edit, page_text
+from macros.core import fmt
+from macros.core.languages import LANGUAGES, prefix
+from macros.core.strings import t
+from macros.core.typeset import description as cut_description
+
+SITE_URL = "http://127.0.0.1:8000/"
+
+
+def pages(site: Path) -> list[str]:
+    """Every published page of *site* but the staff's guide and the 404 page."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                  if "guide" not in p.relative_to(site).parts)
+
+
+def meta(source: str, key: str) -> str | None:
+    match = re.search(rf'<meta (?:name|property)="{re.escape(key)}" content="([^"]*)"', source)
+    return html.unescape(match.group(1)) if match else None
+
+
+def footer(source: str) -> str:
+    match = re.search(r'<div class="md-copyright report-footer">(.*?)</div>\s*</div>', source, re.S)
+    assert match, "no report footer"
+    return match.group(1)
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def code_of(page: str) -> str:
+    return "en" if page.startswith("en/") else "zh"
+
+
+def test_every_page_has_a_description_and_a_card_for_shared_links(archive):
+    for page in pages(archive):
+        source = (archive / page).read_text(encoding="utf-8")
+        title = html.unescape(re.search(r"<title>(.*?)</title>", source).group(1))
+        described = meta(source, "description")
+        assert described and meta(source, "og:description") == described, page
+        assert meta(source, "og:title") == title, page
+        assert meta(source, "og:locale") == LANGUAGES[code_of(page)].og_locale
+        assert meta(source, "og:url") == SITE_URL + page.removesuffix("index.html")
+        image = meta(source, "og:image")
+        assert image.startswith(SITE_URL) and (archive / image.removeprefix(SITE_URL)).is_file(), page
+        # the description is the page's own first words, cut where a sentence ends
+        assert cut_description(described) == described
+        words = page_text(archive, page)
+        assert described.rstrip("…") in words or "年报：" in described or "Annual Report" in described, page
+
+
+def test_the_card_is_a_1200_by_630_image(archive):
+    png = (archive / "assets/card.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1200, 630)
+
+
+def test_a_year_page_is_described_by_the_chapters_it_holds(archive):
+    for code in LANGUAGES:
+        source = (archive / prefix(code) / "2021/index.html").read_text(encoding="utf-8")
+        described = meta(source, "description")
+        contents = re.search(r'<ol class="report-contents">(.*?)</ol>', source, re.S).group(1)
+        titles = [text_of(title) for title in re.findall(r"<a [^>]*>(.*?)</a>", contents)]
+        # each entry reads "第一章 工作总结" / "Chapter 1: Review"; the description names the chapters
+        assert len(titles) == 3 and all(re.split(r"^第.章 |^Chapter \d+: ", title)[-1] in described
+                                        for title in titles), (described, titles)
+        assert "2021" in described
+
+
+def test_every_tab_title_names_the_year_and_the_library(archive):
+    for page in pages(archive):
+        code = code_of(page)
+        title = html.unescape(re.search(r"<title>(.*?)</title>", (archive / page).read_text(encoding="utf-8")).group(1))
+        library = "示例区图书馆" if code == "zh" else "Example District Library"
+        year = re.match(r"(?:en/)?(\d{4})/", page)
+        if year:
+            report = f"{t('report_short', code, year=year.group(1))} · {library}"
+            assert title == report or title.endswith(" · " + report), (page, title)
+        elif page in ("index.html", "en/index.html"):
+            assert title == t("archive_title", code, library=library)
+        else:
+            assert title.endswith(f" · {library}"), (page, title)
+
+
+def test_the_footer_says_how_to_reach_the_library_and_when_the_report_was_updated(archive):
+    epoch = json.loads((archive / "build.json").read_text(encoding="utf-8"))["source_date_epoch"]
+    updated = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    expected = {
+        "zh": ["地址：文化路 1 号", "电话：0825-0000000", "开放时间：周二至周日 9:00—17:00", "示ICP备00000000号"],
+        "en": ["Address: 1 Culture Road", "Telephone: 0825-0000000", "Opening hours: Tuesday to Sunday, 9:00–17:00",
+               "示ICP备00000000号"],
+    }
+    for page in pages(archive):
+        code = code_of(page)
+        source = (archive / page).read_text(encoding="utf-8")
+        said = footer(source)
+        for fact in expected[code] + [t("footer.updated", code, date=fmt.date(updated, code, with_year=True))]:
+            assert re.sub(r"\s", "", fact) in re.sub(r"\s", "", text_of(said)), (page, fact)
+        assert 'href="tel:0825-0000000"' in said
+        statement = re.search(r'<a href="([^"]+)">' + re.escape(t("footer.accessibility", code)), said).group(1)
+        target = (archive / page).parent / statement / "index.html"
+        assert target.resolve() == (archive / prefix(code) / "accessibility/index.html").resolve(), (page, statement)
+        assert target.is_file()
+
+
+def test_the_footer_leaves_out_what_the_data_does_not_give(report):
+    said = text_of(footer((report / "2020/finance/index.html").read_text(encoding="utf-8")))
+    assert "地址：" in said and "电话" not in said and "开放时间" not in said and "ICP" not in said
+
+
+def test_the_accessibility_statement_says_how_to_ask_for_another_format(archive):
+    for code, words in (("zh", "文化路 1 号"), ("en", "1 Culture Road")):
+        text = page_text(archive, prefix(code) + "accessibility/index.html")
+        assert words in text.replace("\u00a0", " ") and "0825-0000000" in text
+
+
+@pytest.fixture
+def hostile(project, tmp_path):
+    library = project / "data/library.yaml"
+    edit(library, "zh: 安居区图书馆", 'zh: "<script>alert(1)</script>安居区图书馆"')
+    edit(library, "en: Anju District Library", 'en: "<script>alert(1)</script>Anju District Library"')
+    edit(library, "en: Phoenix Cultural Centre, Middle Section of Sui'an Avenue",
+         """en: '"><img src=x onerror=alert(2)> Phoenix Cultural Centre'""")
+    library.write_text(library.read_text(encoding="utf-8") + "telephone: 0825-1234567\n"
+                       "opening_hours: {zh: \"<b>周一</b>\", en: \"<iframe src=//evil.example>\"}\n"
+                       "beian: \"蜀ICP备<svg onload=alert(3)>号\"\n", encoding="utf-8")
+    return built(project, tmp_path / "site")
+
+
+def test_markup_in_the_librarys_data_is_shown_as_text_never_run(hostile):
+    for page in ("index.html", "2020/finance/index.html", "en/2020/finance/index.html", "accessibility/index.html",
+                 "en/accessibility/index.html"):
+        source = (hostile / page).read_text(encoding="utf-8")
+        for attack in ("<script>alert(1)", "<img src=x", "<b>周一", "<iframe", "<svg onload"):
+            assert attack not in source, (page, attack)
+        head = source[: source.index("</head>")]
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in head, page   # in the tab title and the card, as text
+        said = footer(source)
+        assert "&lt;svg onload=alert(3)&gt;" in said, page
+        assert ("&lt;b&gt;周一&lt;/b&gt;" if not page.startswith("en/") else "&lt;iframe") in said, page
