@@ -156,4 +156,4 @@ def test_the_download_lists_give_every_file_with_its_size(report, page):
     assert {p.name for p in folder.glob("*.csv")} | {"datapackage.json"} <= listed
     for link in links:
         assert ((report / page).parent / link).resolve().is_file(), link
-    assert re.search(r"\(\d+(\.\d)?\s(B|KB)\)", source.replace("&nbsp;", " ").replace("\u00a0", " "))
+    assert re.search(r"[（(]\d+(\.\d)?\s(B|KB)[）)]", source.replace("&nbsp;", " ").replace("\u00a0", " "))

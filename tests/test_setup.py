@@ -21,6 +21,24 @@ def test_the_readme_opens_with_the_two_commands():
     assert [l.split()[1] for l in lines[:2]] == ["serve", "test"]
 
 
+def test_every_pinned_package_installs_on_the_oldest_python_the_readme_allows():
+    # The README says Python 3.11: Debian 12 ships 3.11.2, so no pin may ask for a later 3.11.
+    from importlib.metadata import metadata
+    from packaging.specifiers import SpecifierSet
+    oldest = re.search(r"Python (3\.\d+)", (ROOT / "README.md").read_text(encoding="utf-8")).group(1) + ".0"
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    assert len(pins) > 50
+    refused = {name: needs for name in pins
+               if (needs := metadata(name).get("Requires-Python")) and oldest not in SpecifierSet(needs)}
+    assert not refused, refused
+
+
+def test_the_readme_names_every_system_package_the_setup_installs():
+    from macros.tools.system_packages import TASKS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not [n.package for needs in TASKS.values() for n in needs if f"`{n.package}`" not in readme]
+
+
 def test_nothing_the_tests_need_is_missing_here():
     result = packages("test", os.environ["PATH"])
     assert result.returncode == 0 and not result.stderr, result.stderr

@@ -204,6 +204,20 @@ def test_a_figure_typed_the_wrong_way_says_how_to_type_it(project, typed, kind, 
     assert kind in p.expected_en and advice in p.expected_zh
 
 
+@pytest.mark.parametrize("line, field, says", [
+    ("email: library.example.org", "email", "library@example.org"),
+    ("slug: Anju_Library", "slug", "anju-library"),
+    ("telephone: 0825-1234567\nbeian: 川ICP备12345678号\nemail: a@b", "email", "library@example.org"),
+])
+def test_a_value_of_the_wrong_shape_is_told_its_shape(project, line, field, says):
+    library = project / "data/library.yaml"
+    text = library.read_text(encoding="utf-8").replace("slug: anju-library\n", "")
+    library.write_text(text + line + "\n", encoding="utf-8")
+    [p] = problems_for(project)
+    assert p.field == field and p.line == line_of(library, f"{field}: ")
+    assert says in p.expected_zh and says in p.expected_en   # its own shape, not another field's
+
+
 @pytest.mark.parametrize("value", ["1", '"yes"', "yes", "True!"])
 def test_draft_takes_only_true_or_false(project, value):
     edit(project / "data/2020/report.yaml", "draft: false", f"draft: {value}")

@@ -19,15 +19,18 @@ from pathlib import Path
 from . import fmt, trends
 from .site import Site, Year
 from .strings import t
-from .tables import MONEY, Breakdown, Indicators, scale_group
+from .tables import ABSENT, MONEY, Breakdown, Indicators, resolve, scale_group
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
 SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other part of a stack
 NEGATIVE = "#1f5f8c"     # falls: 6.6:1 on white
 TEXT = "#1f1f1f"
 MUTED = "#595959"        # axis text: 7:1 on white
-FONT = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
-        '"WenQuanYi Micro Hei", system-ui, sans-serif')
+# The pages' own font stacks (report.css): Chinese first for Chinese, Latin first for English.
+FONTS = {"zh": '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+               '"WenQuanYi Micro Hei", system-ui, sans-serif',
+         "en": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif'}
+PADDING = {"left": 0, "top": 4, "right": 4, "bottom": 4}   # the bars start where the caption does
 # A chart is drawn for a 360 px phone and shown at its drawn size (never scaled up; on a
 # phone, 328 px of page, scaled down by 1 % at most), so that its labels are read at 15 px.
 WIDTH = 320              # everything a chart draws, labels and figures included, fits in this
@@ -44,7 +47,7 @@ class Chart:
 
 def _config() -> dict:
     return {
-        "font": FONT, "background": "white", "view": {"stroke": None},
+        "font": FONTS["zh"], "background": "white", "view": {"stroke": None},
         "axis": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
                  "gridColor": "#e0e0e0", "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 0},
         "text": {"fontSize": FONT_SIZE, "color": TEXT},
@@ -80,9 +83,17 @@ def room(rows: list[dict], width: float = WIDTH) -> float:
     return max(ends + [max([float(r["value"]) for r in rows] + [0]) * 1.05]) or 1
 
 
-def _base(title: str, rows: list[dict]) -> dict:
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
-            "width": WIDTH, "config": _config(), "data": {"values": rows}}
+def _small_multiples(rows: list[dict], title: str, order, padding: int, independent: str) -> dict:
+    """One small chart per measure (row "label"), headed by its name, each on its own *independent*
+    scale ("x" or "y"), in *order* (None: as the rows come)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
+        "config": _config(), "padding": PADDING, "data": {"values": rows},
+        "facet": {"row": {"field": "label", "type": "nominal", "sort": order, "title": None,
+                          "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
+                                     "labelOrient": "top", "labelColor": TEXT, "labelPadding": padding}}},
+        "resolve": {"scale": {independent: "independent"}},
+    }
 
 
 LINE = FONT_SIZE + 3      # a label's line
@@ -111,7 +122,7 @@ def _rows_chart(title: str, rows: list[dict], domain: list[float], bar: dict, te
     x = {"type": "quantitative", "axis": None, "scale": {"domain": domain}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
-        "width": WIDTH, "height": height, "config": _config(),
+        "width": WIDTH, "height": height, "config": _config(), "padding": PADDING,
         "layer": [
             {"data": {"values": placed}, **bar},
             {"data": {"values": [r for r in placed if r.get("text_here", True)]},
@@ -140,25 +151,16 @@ def bars(rows: list[dict], title: str, end: float | None = None, colour: str = P
 def paired(rows: list[dict], title: str) -> dict:
     """Two bars per measure, the earlier year lighter, each on the measure's own scale (small
     multiples), with both values and the change written out."""
+    year = {"field": "year", "type": "ordinal", "title": None,
+            "axis": {"labelFontSize": FONT_SIZE, "domain": False, "ticks": False}}
+    scale = {"type": "quantitative", "axis": None, "scale": {"domainMin": 0, "nice": False}}
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
-        "config": _config(), "data": {"values": rows},
-        "facet": {"row": {"field": "label", "type": "nominal", "sort": None, "title": None,
-                          "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
-                                     "labelOrient": "top", "labelColor": TEXT, "labelPadding": 6}}},
-        "resolve": {"scale": {"x": "independent"}},
+        **_small_multiples(rows, title, None, 6, "x"),
         "spec": {"width": WIDTH - AXIS, "height": {"step": 26}, "layer": [
             # each measure has its own scale: an unseen mark at "room" leaves space for the figures
-            {"mark": {"type": "point", "opacity": 0},
-             "encoding": {"y": {"field": "year", "type": "ordinal", "title": None,
-                                "axis": {"labelFontSize": FONT_SIZE, "domain": False, "ticks": False}},
-                          "x": {"field": "room", "type": "quantitative", "axis": None,
-                                "scale": {"domainMin": 0, "nice": False}}}},
+            {"mark": {"type": "point", "opacity": 0}, "encoding": {"y": year, "x": {"field": "room", **scale}}},
             {"mark": {"type": "bar", "size": 16, "cornerRadiusEnd": 2},
-             "encoding": {"y": {"field": "year", "type": "ordinal", "title": None,
-                                "axis": {"labelFontSize": FONT_SIZE, "domain": False, "ticks": False}},
-                          "x": {"field": "value", "type": "quantitative", "axis": None,
-                                "scale": {"domainMin": 0, "nice": False}},
+             "encoding": {"y": year, "x": {"field": "value", **scale},
                           "color": {"field": "shade", "type": "nominal", "legend": None,
                                     "scale": {"domain": ["earlier", "now"], "range": [SECONDARY, PRIMARY]}}}},
             {"mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4},
@@ -171,12 +173,7 @@ def paired(rows: list[dict], title: str) -> dict:
 def trend(rows: list[dict], order: list[str], title: str) -> dict:
     """One small line chart per measure over the years available, in the measures' own order."""
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "description": title,
-        "config": _config(), "data": {"values": rows},
-        "facet": {"row": {"field": "label", "type": "nominal", "sort": order, "title": None,
-                          "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
-                                     "labelOrient": "top", "labelColor": TEXT, "labelPadding": 14}}},
-        "resolve": {"scale": {"y": "independent"}},
+        **_small_multiples(rows, title, order, 14, "y"),
         "spec": {"width": WIDTH - AXIS, "height": 90, "layer": [
             {"mark": {"type": "line", "color": PRIMARY, "point": {"color": PRIMARY}},
              "encoding": {"x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
@@ -257,12 +254,16 @@ def _label(text, lang: str) -> str:
 def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:
     """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data."""
     if entry.chart == "bars" and isinstance(entry, Breakdown):
-        return _bars(entry, year, lang)
-    if entry.chart == "changes" and isinstance(entry, Indicators):
-        return _changes(year, site, lang) + _trend(year, site, lang)
-    if entry.chart == "funding":
-        return _funding(year, lang)
-    return []
+        charts = _bars(entry, year, lang)
+    elif entry.chart == "changes" and isinstance(entry, Indicators):
+        charts = _changes(year, site, lang) + _trend(year, site, lang)
+    elif entry.chart == "funding":
+        charts = _funding(year, lang)
+    else:
+        charts = []
+    for chart in charts:
+        chart.spec["config"]["font"] = FONTS[lang]
+    return charts
 
 
 def _bars(entry: Breakdown, year: Year, lang: str) -> list[Chart]:
@@ -272,18 +273,30 @@ def _bars(entry: Breakdown, year: Year, lang: str) -> list[Chart]:
     data = [{"key": r.id, "label": _wrap(_label(r.label, lang), lang), "value": float(r.value),
              "text": entry.unit.prose(r.value, lang)} for r in rows]
     caption = _label(entry.caption, lang)
-    # the remainder ("other") is never the point a chart makes
-    largest = max([r for r in rows if r.role == "item"] or rows, key=lambda r: r.value)
-    named = fmt.mid_sentence(_label(largest.label, lang), lang)
-    if entry.shares and largest.share is not None:
-        title = t("chart.largest_share", lang, label=named, share=fmt.number(largest.share, lang))
-    else:
-        title = t("chart.largest", lang, label=named, value=entry.unit.prose(largest.value, lang))
+    title = _point(entry, rows, year, lang)
     subtitle = t("chart.subtitle", lang, measure=caption, unit=entry.unit.short[lang], year=year.year)
     # one scale for the group: the end that leaves room for every figure of every chart in it
     group = [{"value": r.value, "text": other.unit.prose(r.value, lang)} for other in scale_group(entry)
              for r in other.rows(year) or [] if r.role != "total" and r.value is not None]
     return [Chart(bars(data, f"{title}. {subtitle}", room(group)), title, subtitle)]
+
+
+def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
+    """What a breakdown's chart shows, as its title: the largest item (or items, when tied);
+    the whole, when the remainder ("other") outweighs every named item."""
+    named = [r for r in rows if r.role == "item"]
+    top = max((r.value for r in named), default=None)
+    if top is None or any(r.role == "other" and r.value > top for r in rows):
+        whole = resolve(year, entry.whole)
+        return t("chart.whole", lang, value=entry.unit.prose(whole if whole not in (None, ABSENT) else
+                                                             sum(r.value for r in rows), lang))
+    leaders = [r for r in named if r.value == top]
+    label = fmt.items([fmt.mid_sentence(_label(r.label, lang), lang) for r in leaders], lang)
+    if entry.shares and leaders[0].share is not None:
+        return t("chart.largest_share" if len(leaders) == 1 else "chart.largest_shares", lang,
+                 label=label, share=fmt.number(leaders[0].share, lang))
+    return t("chart.largest" if len(leaders) == 1 else "chart.largest_each", lang, label=label,
+             value=entry.unit.prose(top, lang))
 
 
 def _changes(year: Year, site: Site, lang: str) -> list[Chart]:

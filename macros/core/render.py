@@ -7,13 +7,14 @@ Every HTML block is written on a single line, so Markdown passes it through unto
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from typing import Iterable
 
 from . import chronicle as chronicle_text
 from . import fmt
 from .strings import t
-from .tables import Breakdown, Indicators, Row, Unit
+from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Row, Unit
 
 # HTML's special characters, and those Markdown or Jinja would act on, as entities:
 # one pass, so that no entity is escaped twice.
@@ -43,6 +44,7 @@ def contact(library, lang: str) -> str:
     where the data gives them."""
     parts = [(t("footer.address", lang), translated(library.address, lang)),
              (t("footer.telephone", lang), translated(library.telephone, lang) if library.telephone else ""),
+             (t("footer.email", lang), translated(library.email, lang) if library.email else ""),
              (t("footer.hours", lang), translated(library.opening_hours, lang) if library.opening_hours else "")]
     return t("list_separator", lang).join(f"{label}{value}" for label, value in parts if value)
 
@@ -78,15 +80,48 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
     def kind(cell):
         return "words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell) else "num"
 
-    def line(cells):  # the row's label is its header
-        return "<tr>" + "".join(_tag("td", c, kind(c)) if i else _tag("th", c, scope="row")
-                                for i, c in enumerate(cells)) + "</tr>"
+    def line(cells):  # the row's label is its header; words take the unit's column where it is empty
+        out, i = [_tag("th", cells[0], scope="row")], 1
+        while i < len(cells):
+            cell = cells[i]
+            if isinstance(cell, Words) and i + 1 < len(cells) and cells[i + 1] == "" and isinstance(cells[i + 1], UnitCell):
+                out.append(f'<td class="words" colspan="2">{cell}</td>')
+                i += 2
+                continue
+            out.append(_tag("td", cell, kind(cell)))
+            i += 1
+        return "<tr>" + "".join(out) + "</tr>"
+
+    rows = _on_the_decimal(rows)
     head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else kind(h), "col") for i, h in enumerate(head)) + "</tr>"
     body = "".join(line(cells) for cells, role in rows if role != "total")
     foot = "".join(line(cells) for cells, role in rows if role == "total")
     return (f'\n\n<div class="report-table-wrap"><table class="report-table {css}"><caption>{caption}</caption>'
             f'<thead>{head_row}</thead><tbody>{body}</tbody>'
             + (f'<tfoot>{foot}</tfoot>' if foot else "") + "</table></div>\n\n")
+
+
+_FIGURE = re.compile(r"^([+\u2212-]?[\d,]+)(?:\.(\d+))?(%?)$")
+
+
+def _on_the_decimal(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], str]]:
+    """Each column's figures padded on the right with figure spaces (the width of a digit) and
+    a punctuation space (the width of the point) to its most decimals, so that right-aligned
+    figures line up on the decimal point. Nothing is rounded or added that a reader sees."""
+    width = max((len(cells) for cells, _ in rows), default=0)
+    out = [(list(cells), role) for cells, role in rows]
+    for column in range(1, width):
+        found = [_FIGURE.match(str(cells[column])) if column < len(cells) and type(cells[column]) is str else None
+                 for cells, _ in out]
+        most = max((len(m.group(2) or "") for m in found if m), default=0)
+        if not most:
+            continue
+        for (cells, _), m in zip(out, found):
+            if m:
+                decimals = len(m.group(2) or "")
+                pad = ("" if decimals else "\u2008") + "\u2007" * (most - decimals)
+                cells[column] = m.group(1) + (f".{m.group(2)}" if decimals else "") + pad + m.group(3)
+    return out
 
 
 def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str:
@@ -108,8 +143,11 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
         head.append(t("change", lang))
     lines = []
     for r in rows:
-        cells = [translated(r.label, lang), _indicator_value(r.value, lang),
-                 UnitCell(translated(r.unit, lang) if r.unit else "")]
+        if r.unit is WAN_YUAN:
+            cells = [translated(r.label, lang), _cell(r.value, MONEY.cell, lang), UnitCell(MONEY.short[lang])]
+        else:
+            cells = [translated(r.label, lang), _indicator_value(r.value, lang),
+                     UnitCell(translated(r.unit, lang) if r.unit else "")]
         if entry.changes:
             cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
         lines.append((cells, r.role))
@@ -183,7 +221,8 @@ def key_figures(tiles: Iterable[tuple[str, str, str, str | None]], lang: str) ->
     for label, figure, unit, change in tiles:
         change_html = f'<span class="key-figure__change">{change}</span>' if change else ""
         items.append(f'<li class="key-figure"><span class="key-figure__label">{label}</span>'
-                     f'<span class="key-figure__value">{figure}<span class="key-figure__unit">{unit}</span></span>'
+                     f'<span class="key-figure__value">{figure}'
+                     + (f'<span class="key-figure__unit">{unit}</span>' if unit else "") + "</span>"
                      f"{change_html}</li>")
     return f'\n\n<ul class="key-figures">{"".join(items)}</ul>\n\n'
 

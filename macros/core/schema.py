@@ -109,7 +109,18 @@ Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1
 Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12),
                            WithJsonSchema({"type": ["integer", "null"], "minimum": 1, "maximum": 12})]]
 YesNo = Optional[Annotated[StrictBool, WithJsonSchema({"type": ["boolean", "null"]})]]
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]   # an English identifier: reader_services
+# Text of a set shape, each with what staff are told when a value does not have it.
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+EMAIL_PATTERN = r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
+PATTERNS = {
+    NAME_PATTERN: ("英文小写字母、数字和下划线组成的标识，如 reader_services",
+                   "an identifier of lower-case letters, digits and underscores, such as reader_services"),
+    SLUG_PATTERN: ("英文小写字母、数字和连字符组成的简称，如 anju-library",
+                   "a short name of lower-case letters, digits and hyphens, such as anju-library"),
+    EMAIL_PATTERN: ("电子邮箱地址，如 library@example.org", "an email address such as library@example.org"),
+}
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]   # an English identifier: reader_services
 Identifier = Optional[Name]
 PlainText = Optional[Annotated[str, BeforeValidator(_text)]]
 EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema(
@@ -127,11 +138,13 @@ class Text(Strict):
 
 class Library(Strict):
     name: Text = Field(description="馆名 / the library's name")
-    slug: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
+    slug: Optional[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(
         default=None, description="下载文件名中的英文简称，如 anju-library（可省略）/ the short name in download file names (optional)")
     district: Text = Field(description="所在区县 / district")
     address: Text = Field(description="馆址 / address")
     telephone: PlainText = Field(default=None, description="咨询电话（可省略）/ enquiries telephone (optional)")
+    email: Optional[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
+        default=None, description="联系邮箱（可省略），如 library@example.org / enquiries email (optional)")
     opening_hours: Optional[Text] = Field(default=None, description="开放时间（可省略）/ opening hours (optional)")
     beian: PlainText = Field(default=None, description="网站备案号，如 川ICP备…号（可省略）/ the site's ICP record number (optional)")
 

@@ -82,6 +82,9 @@ MONEY = Unit({"zh": "金额（万元）", "en": "Amount (CNY)"}, "amount_wan_yua
              {"zh": "金额（万元）", "en": "amount (10,000 yuan)"},
              fmt.money_figure, fmt.money, {"zh": "{label} {value}", "en": "{value} for {label}"},
              {"zh": "万元", "en": "CNY"}, integer=False)
+# An indicator's amount as published (万元): its download keeps it so; a table shows it as MONEY
+# does, in each language's way (168.52 万元, CNY 1,685,200).
+WAN_YUAN: Label = {"zh": "万元", "en": "10,000 yuan"}
 
 
 # ------------------------------------------------------------ rows
@@ -206,7 +209,7 @@ TABLES: list[Breakdown | Indicators] = [
     Indicators("statistics", {"zh": "业务数据统计", "en": "Service statistics"}, "statistics", [
         Indicator("new_acquisitions", {"zh": "新增文献入藏量", "en": "Volumes added"},
                   "statistics.new_acquisitions", {"zh": "册", "en": "volumes"}),
-        Indicator("per_capita_new_acquisitions", {"zh": "人均新增文献入藏量", "en": "Volumes added per inhabitant"},
+        Indicator("per_capita_new_acquisitions", {"zh": "人均新增文献入藏量", "en": "Volumes added per head of population"},
                   "statistics.per_capita_new_acquisitions", {"zh": "册", "en": "volumes"}),
         Indicator("digital_resources_total_tb", {"zh": "数字资源总量", "en": "Digital resources held"},
                   "statistics.digital_resources.total_tb", {"zh": "TB", "en": "TB"}),
@@ -232,11 +235,11 @@ TABLES: list[Breakdown | Indicators] = [
     ]),
     Indicators("finance", {"zh": "经费概况", "en": "Finance summary"}, "finance", [
         Indicator("budget_total", {"zh": "本级财政预算", "en": "District budget"}, "finance.budget.total",
-                  {"zh": "万元", "en": "10,000 yuan"}),
+                  WAN_YUAN),
         Indicator("central_free_opening_fund", {"zh": "中央下拨免费开放资金", "en": "Central funding for free admission"},
-                  "finance.central_free_opening_fund", {"zh": "万元", "en": "10,000 yuan"}),
+                  "finance.central_free_opening_fund", WAN_YUAN),
         Indicator("expenditure_total", {"zh": "经费支出", "en": "Spending"}, "finance.expenditure.total",
-                  {"zh": "万元", "en": "10,000 yuan"}),
+                  WAN_YUAN),
         Indicator("expenditure_includes_central_fund", {"zh": "支出是否包含中央资金", "en": "Spending includes the central fund"},
                   "finance.expenditure.includes_central_fund"),
         *[Indicator(f"{part}_document_{key}", {"zh": f"{part_zh}文件{key_zh}", "en": f"{part_en} document: {key_en}"},

@@ -5,10 +5,10 @@
   and a unit of two or more characters (``万元``, ``场次``), or one typed without a space
   (``5月``), is kept whole with its figure, since Chinese may break between any two characters. Figures formatted by the macros are bound
   already; this binds the units staff type.
-- An apostrophe between letters (``library's``, ``Sui'an``) is set as one (’), as the curly
+- An apostrophe (``library's``, ``Sui'an``, ``managers'``) is set as one (’), as the curly
   quotation marks around it are.
-- A short name joined by a middle dot (``悦读·阅美``) is kept on one line, so that no line
-  starts with the dot; so is a range of figures (``13–17``), so that no line starts with its end.
+- A short name joined by a middle dot or a plus (``悦读·阅美``, ``社保卡+城市读者``) is kept on
+  one line, so that no line starts with the dot or the plus; so is a range of figures (``13–17``), so that no line starts with its end.
 - The page's first paragraph of text (a ``<p>`` without a class: not a cover line or a
   caption) becomes its description, for search engines and for the card a link shows when
   it is shared (WeChat reads Open Graph tags).
@@ -24,26 +24,39 @@ from html.parser import HTMLParser
 
 NBSP = "\u00a0"
 _UNIT_AFTER_FIGURE = re.compile(r"(?<=\d) (?=[\u4e00-\u9fff]|(?:TB|GB|MB|KB|kB|B|m²|km|%)(?![A-Za-z]))")
-_APOSTROPHE = re.compile(r"(?<=[A-Za-z])'(?=[A-Za-z])")
+# library's, Sui&#39;an (escaped by the macros), managers'
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z])(?:'|&#39;|&#x27;)(?=[A-Za-z])|(?<=s)(?:'|&#39;|&#x27;)(?=[\s,.;:!?)]|$)")
 # Chinese units of more than one character (one character cannot break)
 UNITS_ZH = ("万元", "亿元", "万册", "万人", "人次", "场次", "册次", "个月", "平方米", "小时")
-_KEPT_WHOLE = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}|\d+–\d+"
+_KEPT_WHOLE = re.compile(r"[\u4e00-\u9fff]{1,6}[·+][\u4e00-\u9fff]{1,6}|\d+–\d+"
                          r"|\d[\d,.]*(?:\u00a0?(?:" + "|".join(UNITS_ZH) + r")|[\u4e00-\u9fff])")
 # 。！？； end a Chinese sentence; ". " before a capital ends an English one ("No. 2" does not).
 _SENTENCE_END = re.compile(r"[。！？；]|[.!?](?=\s+[A-Z“‘\"(])")
 _VERBATIM = {"code", "pre", "script", "style", "svg", "kbd", "samp", "textarea", "title"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class _Typesetter(HTMLParser):
+    """Passes the HTML through as written; each run of text between two tags (its character
+    references as written, &#39; and all) goes through set_text."""
+
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
+        self.text: list[str] = []  # the run of text since the last tag, as written
         self.verbatim = 0          # depth inside elements whose text is left alone
         self.first_paragraph: list[str] | None = None
         self.in_paragraph = False
 
+    def flush(self):
+        if self.text:
+            raw = "".join(self.text)
+            self.text = []
+            if self.in_paragraph:
+                self.first_paragraph.append(html.unescape(raw))
+            self.out.append(raw if self.verbatim or self.cdata_elem else set_text(raw))
+
     def handle_starttag(self, tag, attrs):
+        self.flush()
         self.out.append(self.get_starttag_text())
         if tag in _VERBATIM:
             self.verbatim += 1
@@ -51,9 +64,11 @@ class _Typesetter(HTMLParser):
             self.first_paragraph, self.in_paragraph = [], True
 
     def handle_startendtag(self, tag, attrs):
+        self.flush()
         self.out.append(self.get_starttag_text())
 
     def handle_endtag(self, tag):
+        self.flush()
         self.out.append(f"</{tag}>")
         if tag in _VERBATIM and self.verbatim:
             self.verbatim -= 1
@@ -61,30 +76,28 @@ class _Typesetter(HTMLParser):
             self.in_paragraph = False
 
     def handle_data(self, data):
-        if self.in_paragraph:
-            self.first_paragraph.append(data)
-        self.out.append(data if self.verbatim else set_text(data))
+        self.text.append(data)
 
     def handle_entityref(self, name):
-        self.out.append(f"&{name};")
-        if self.in_paragraph:
-            self.first_paragraph.append(html.unescape(f"&{name};"))
+        self.text.append(f"&{name};")
 
     def handle_charref(self, name):
-        self.out.append(f"&#{name};")
-        if self.in_paragraph:
-            self.first_paragraph.append(html.unescape(f"&#{name};"))
+        self.text.append(f"&#{name};")
 
     def handle_comment(self, data):
+        self.flush()
         self.out.append(f"<!--{data}-->")
 
     def handle_decl(self, decl):
+        self.flush()
         self.out.append(f"<!{decl}>")
 
     def handle_pi(self, data):
+        self.flush()
         self.out.append(f"<?{data}>")
 
     def unknown_decl(self, data):
+        self.flush()
         self.out.append(f"<![{data}]>")
 
 
@@ -99,6 +112,7 @@ def typeset(content: str) -> tuple[str, str]:
     setter = _Typesetter()
     setter.feed(content)
     setter.close()
+    setter.flush()
     first = re.sub(r"\s+", " ", "".join(setter.first_paragraph or [])).strip()
     return "".join(setter.out), first
 

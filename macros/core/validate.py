@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import checks
 from .load import Document, dotted, inside, load_document, shown_path
 from .problems import DataError, Problem
-from .schema import TOPICS, Library, ReportMeta, model_inside
+from .schema import PATTERNS, TOPICS, Library, ReportMeta, model_inside
 from .site import Site, Year
 
 YEAR_DIR = re.compile(r"^\d{4}$")
@@ -160,8 +160,6 @@ _EXPECTED = {
     "dict_type": ("一组“字段: 值”", "a mapping of 'field: value' lines"),
     "model_type": ("一组“字段: 值”", "a mapping of 'field: value' lines"),
     "model_attributes_type": ("一组“字段: 值”", "a mapping of 'field: value' lines"),
-    "string_pattern_mismatch": ("英文小写字母、数字和下划线组成的标识，如 reader_services",
-                                "an identifier of lower-case letters, digits and underscores, such as reader_services"),
 }
 
 
@@ -193,6 +191,8 @@ def schema_problems(err: ValidationError, doc: Document, shown: str, model: type
                 f"未知字段 / unknown field “{loc[-1]}”，可能是拼写错误 / perhaps misspelt"))
             continue
         zh, en = _EXPECTED.get(kind, (e["msg"], e["msg"]))
+        if kind == "string_pattern_mismatch":   # what the field's shape is, as schema.py says it
+            zh, en = PATTERNS.get((e.get("ctx") or {}).get("pattern"), (zh, en))
         context = {k: str(v) for k, v in (e.get("ctx") or {}).items()}
         zh, en = zh.format(**context), en.format(**context)
         found = "缺少此字段 / the field is missing" if kind == "missing" else _found(e.get("input"))

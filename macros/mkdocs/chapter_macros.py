@@ -218,9 +218,11 @@ def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
                     _change_line(figures.change(year.activities.total, before), lang, year.year)))
     spent = year.finance.expenditure
     if spent is not None and spent.total is not None:
-        figure = fmt.money_figure(spent.total, lang)
+        # 186.52 万元; CNY 1,865,200 (English writes the currency before the figure)
+        figure, unit = ((fmt.money_figure(spent.total, lang), tables.MONEY.short[lang]) if lang == "zh"
+                        else (fmt.money(spent.total, lang), ""))
         before = previous.finance.expenditure if previous else None
-        out.append((t("tile.spending", lang), figure, t("tile.money_unit", lang),
+        out.append((t("tile.spending", lang), figure, unit,
                     _change_line(figures.change(spent.total, before.total if before else None), lang, year.year)))
     return out
 
@@ -253,7 +255,7 @@ def pdf_download(context, year=None):
     meta["report_year"] = y
     meta["report_pdf_links"] = [
         {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
-         "lang": page.locale,
+         "lang": page.locale, "not_made": t("download.pdf_not_made", page.locale),
          "label": t("download.pdf_edition", page.locale, edition=t(f"edition.{code}", page.locale)),
          "facts": STRINGS["download.pdf_facts"][page.locale]}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
@@ -293,9 +295,11 @@ def downloads(context, year=None):
         files = opendata.files(found, page.site)
         rows = []
         for data in opendata.datasets(found, page.site):
-            links = " · ".join(
-                f'<a href="{page.link(f"downloads/{y}/{data.name}.{ext}")}" download>{ext.upper()}</a> '
-                f'<span class="file-size">({fmt.file_size(len(files[f"{data.name}.{ext}"]), page.locale)})</span>'
+            links = "".join(   # one format a line: nothing to start a line with but a link
+                f'<span class="download-link"><a href="{page.link(f"downloads/{y}/{data.name}.{ext}")}" download>'
+                f'{ext.upper()}</a> <span class="file-size">'
+                f'{t("download.size", page.locale, size=fmt.file_size(len(files[f"{data.name}.{ext}"]), page.locale))}'
+                f'</span></span>'
                 for ext in ("csv", "json"))
             rows.append((f"{data.name}.csv", data.title[page.locale], links))
         package = page.link(f"downloads/{y}/datapackage.json")

