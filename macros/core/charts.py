@@ -288,8 +288,9 @@ def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
     top = max((r.value for r in named), default=None)
     if top is None or any(r.role == "other" and r.value > top for r in rows):
         whole = resolve(year, entry.whole)
-        return t("chart.whole", lang, value=entry.unit.prose(whole if whole not in (None, ABSENT) else
-                                                             sum(r.value for r in rows), lang))
+        value = entry.unit.prose(whole if whole not in (None, ABSENT) else sum(r.value for r in rows), lang)
+        short = entry.unit.short[lang]
+        return t("chart.whole", lang, value=value if short in value else f"{value} {short}")   # 45 events
     leaders = [r for r in named if r.value == top]
     label = fmt.items([fmt.mid_sentence(_label(r.label, lang), lang) for r in leaders], lang)
     if entry.shares and leaders[0].share is not None:
