@@ -85,6 +85,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def value_of(path: Path, key: str) -> str:
+    """The first value written for *key* in a fixture's YAML file, as written: tests change a
+    fixture's figure without typing it again."""
+    found = re.search(rf"^[ -]*{key}: ([^\s#]+)", path.read_text(encoding="utf-8"), re.M)
+    assert found, f"{key} not in {path}"
+    return found.group(1)
+
+
 def line_of(path: Path, needle: str) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if needle in line:

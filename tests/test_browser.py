@@ -136,7 +136,7 @@ def test_the_pdf_and_data_downloads_are_there(page, base_url, prefix, lang):
         assert page.request.get(link).status == 200, link
 
 
-# Every figure with its unit (45\u00a0场次, 16.19\u00a0TB, 3\u00a0人, CNY\u00a0566,800, 12%), every
+# Every figure with its unit (45\u00a0场次, 2.5\u00a0TB, 3\u00a0人, CNY\u00a0120,000, 12%), every
 # dotted name (悦读·阅美) and every range (13–17): the rects a Range over it is drawn in, by line.
 SPLIT_BINDINGS = """() => {
   const bound = /\\d[ \\u00a0]?(?:UNITS|[\\u4e00-\\u9fff%％]|TB|GB|MB|KB|kB|yuan|m²)|(?:CNY|¥)[ \\u00a0]?\\d|[\\u4e00-\\u9fff]·[\\u4e00-\\u9fff]|\\d–\\d/g;

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conftest import ROOT, build, edit, line_of
+from conftest import ROOT, build, edit, line_of, value_of
 from macros.core.chapters import LEGACY_INCLUDE
 from macros.core.languages import file_locale, page_locale
 from macros.core.links import page_url
@@ -89,8 +89,9 @@ def test_a_part_the_year_does_not_have_is_named_with_its_file(project):
 
 def test_a_draft_shows_what_is_still_to_fill(project):
     edit(project / "data/2020/report.yaml", "draft: false", "draft: true")
-    edit(project / "data/2020/finance.yaml", "total: 168.52", "total:")
-    edit(project / "data/2020/finance.yaml", "amount: 105.5", "amount:")
+    finance = project / "data/2020/finance.yaml"
+    edit(finance, f"total: {value_of(finance, 'total')}", "total:")
+    edit(finance, f"amount: {value_of(finance, 'amount')}", "amount:")
     assert "预算共计 【待填写】" in render(project, "2020/finance.md", FINANCE)
 
 

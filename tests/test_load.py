@@ -34,7 +34,7 @@ def write(tmp_path: Path, text: str, name: str = "profile.yaml") -> Path:
     ("flag: yes\n", "yes"),              # YAML 1.1 read true
     ("flag: off\n", "off"),
     ("ratio: .inf\n", ".inf"),
-    ("share: 105.50\n", "105.50"),       # a decimal keeps its published precision
+    ("share: 207.50\n", "207.50"),       # a decimal keeps its published precision
     ("draft: false\n", False),
     ("empty:\n", None),
 ])
@@ -90,7 +90,7 @@ def test_control_and_invisible_characters_are_refused_at_their_line(tmp_path, te
 
 
 def test_a_full_width_colon_is_named_at_its_line(tmp_path):
-    [problem] = refused(write(tmp_path, "floor_area: 4768\nheadcount： 12\nterminals: 18\n"))
+    [problem] = refused(write(tmp_path, "floor_area: 3120\nheadcount： 12\nterminals: 18\n"))
     assert problem.line == 2 and "全角冒号" in problem.found and ":" in problem.expected_zh
 
 

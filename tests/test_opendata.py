@@ -120,7 +120,6 @@ def test_a_text_cell_a_spreadsheet_would_run_is_neutralised_and_numbers_stay_num
     finance = project / "data/2020/finance.yaml"
     edit(finance, "name: {zh: 其他经费, en: other funds}", 'name: {zh: "=HYPERLINK(\\"http://evil.example\\",\\"点击\\")", en: "+1 other"}')
     edit(project / "data/2020/chronicle.yaml", "      en: Online quiz series for World Book Day", '      en: "@SUM(A1:A9)"')
-    edit(project / "data/2020/statistics.yaml", "new_acquisitions: 60173", "new_acquisitions: 60173")
     site = tmp_path / "site"
     assert build(project, site).returncode == 0
     budget = {r["id"]: r for r in read_csv(site / "downloads/2020/budget.csv")}

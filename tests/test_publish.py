@@ -23,7 +23,11 @@ import pytest
 
 from macros.tools import publish
 from macros.tools.release import ReleaseError, verify, write_manifest
+from conftest import FIXTURES, value_of
 from sshd import leftovers, live, macros, make_site
+
+# a figure of the fixture's statistics page, changed to make a second edition
+ACQUISITIONS = value_of(FIXTURES / "anju-2020/data/2020/statistics.yaml", "new_acquisitions")
 
 
 def published(site: Path, dest: Path, **env: str) -> subprocess.CompletedProcess:
@@ -61,7 +65,7 @@ def disk_kib(path: Path) -> int:
 @pytest.fixture(scope="module")
 def second_site(report, tmp_path_factory) -> Path:
     """The report with one figure changed, as the next build would leave it."""
-    return variant(report, tmp_path_factory.mktemp("second") / "site", "2020/statistics/index.html", "60173", "61111")
+    return variant(report, tmp_path_factory.mktemp("second") / "site", "2020/statistics/index.html", ACQUISITIONS, "61111")
 
 
 @pytest.fixture
@@ -84,14 +88,14 @@ def served(url: str) -> str:
 def test_publish_twice_and_roll_back_once(report, second_site, web_root):
     root, url = web_root
     assert published(report, root).returncode == 0
-    assert "60173" in served(url)
+    assert ACQUISITIONS in served(url)
     first = publish.current(root)
     result = published(second_site, root)
     assert result.returncode == 0, result.stderr
     assert "61111" in served(url) and publish.current(root) != first
     result = rolled_back(root)
     assert result.returncode == 0 and first in result.stdout
-    assert "60173" in served(url) and live(root, report) == first
+    assert ACQUISITIONS in served(url) and live(root, report) == first
     assert os.readlink(root / "current") == f"releases/{first}"  # relative: the web root can move
 
 
@@ -99,7 +103,7 @@ def test_five_releases_take_the_disk_of_one_plus_what_changed(report, tmp_path):
     """Unchanged files are hard links to the previous release's, though every build writes them afresh."""
     dest = tmp_path / "webroot"
     for n in range(5):
-        edition = variant(report, tmp_path / f"site{n}", "2020/statistics/index.html", "60173", f"6017{n}")
+        edition = variant(report, tmp_path / f"site{n}", "2020/statistics/index.html", ACQUISITIONS, f"6117{n}")
         assert published(edition, dest).returncode == 0
     names = publish.releases(dest)
     assert len(names) == 5
@@ -118,7 +122,7 @@ def test_a_site_that_did_not_pass_is_refused(report, tmp_path):
     tampered = tmp_path / "tampered"
     shutil.copytree(report, tampered)
     page = tampered / "2020/statistics/index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("60173", "99999"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace(ACQUISITIONS, "99999"), encoding="utf-8")
     result = published(tampered, root)
     assert result.returncode == 1 and "2020/statistics/index.html" in result.stderr
     (tampered / "build.json").write_text("{")
