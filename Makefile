@@ -31,6 +31,8 @@ $(BIN)/.installed: requirements.txt
 	@$(SYSTEM) venv
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# jieba installs without bytecode, and compiling it on first use prints warnings that look like a traceback
+	@$(BIN)/python -W ignore -c 'import compileall, importlib.util; compileall.compile_dir(importlib.util.find_spec("jieba").submodule_search_locations[0], quiet=2)'
 	touch $@
 
 serve: $(BIN)/.installed
