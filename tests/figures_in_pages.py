@@ -58,3 +58,25 @@ def missing_figures(site: Path, prefix: str, year, code: str) -> list:
             if not any(form in text for form in forms):
                 out.append((topic, place, value))
     return out
+
+
+# Numbering that is no figure: a heading's section number (### 1.2 …, **1.2 …**).
+SECTION_NUMBER = re.compile(r"^([ \t]*(?:#+[ \t]+|\*\*))\d+(?:\.\d+)*[.、)）]?(?=[ \t\u3000])", re.M)
+
+
+def typed_figures(docs: Path, year) -> list:
+    """(page, figure) of every figure of *year*'s data (a site.Year) typed into its chapters under
+    *docs* instead of coming through a macro: counts of 100 or more and every non-whole number,
+    in either language's writing; section numbers are left out."""
+    typed = set()
+    for topic in year.documents:
+        for _, value in figures(year.topic(topic)):
+            if isinstance(value, (int, Decimal)) and (abs(value) >= 100 or value != int(value)):
+                typed |= {fmt.number(value, "zh"), fmt.number(value, "en")}
+    found = []
+    for page in sorted((docs / str(year.year)).glob("*.md")):
+        prose = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", page.read_text(encoding="utf-8"), flags=re.S)
+        prose = SECTION_NUMBER.sub(r"\1", re.sub(r"\A---.*?---", "", prose, flags=re.S))
+        found += [(page.name, f) for f in sorted(typed)
+                  if re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d.,])", prose)]
+    return found

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, build, built, copy_project, page_text
-from figures_in_pages import missing_figures
+from figures_in_pages import missing_figures, typed_figures
 from macros.core.chapters import TODO_MARKERS
 from macros.core.validate import load_site
 from macros.tools.scaffold import REVIEW, ScaffoldError, new_year, restore
@@ -144,6 +144,8 @@ def test_a_third_year_on_top_publishes_too(two_more_years):
     year = load_site(project / "data").years[2022]
     for code, prefix in (("zh", ""), ("en", "en/")):
         assert not missing_figures(site, prefix, year, code)
+    # the invariants the real report is held to hold for these years too (### 1.2 is no figure)
+    assert not typed_figures(project / "docs", year)
     home = page_text(site, "index.html")
     assert home.index("2022 年安居区图书馆年报") < home.index("2021 年安居区图书馆年报") < home.index("2020 年安居区图书馆年报")
     # the trend over the years grows with the archive
