@@ -39,14 +39,22 @@ def translated(text, lang: str) -> str:
     return esc(chronicle_text.text_in(text, lang))
 
 
-def contact(library, lang: str) -> str:
-    """How to reach the library, from its data: the address, and the telephone and opening hours
-    where the data gives them."""
+def contact_parts(library, lang: str) -> list[str]:
+    """How to reach the library, from its data, one part each (HTML): the address, and the telephone,
+    email and opening hours where the data gives them; a telephone or email is a link. The footer
+    and the accessibility statement both say it this way."""
+    def link(scheme: str, value: str) -> str:
+        return f'<a href="{scheme}:{esc(value.replace(" ", ""))}">{esc(value)}</a>'
     parts = [(t("footer.address", lang), translated(library.address, lang)),
-             (t("footer.telephone", lang), translated(library.telephone, lang) if library.telephone else ""),
-             (t("footer.email", lang), translated(library.email, lang) if library.email else ""),
+             (t("footer.telephone", lang), link("tel", library.telephone) if library.telephone else ""),
+             (t("footer.email", lang), link("mailto", library.email) if library.email else ""),
              (t("footer.hours", lang), translated(library.opening_hours, lang) if library.opening_hours else "")]
-    return t("list_separator", lang).join(f"{label}{value}" for label, value in parts if value)
+    return [f"{label}{value}" for label, value in parts if value]
+
+
+def contact(library, lang: str) -> str:
+    """The library's contact parts as one run of text, as a sentence gives them."""
+    return t("list_separator", lang).join(contact_parts(library, lang))
 
 
 def todo(lang: str) -> str:

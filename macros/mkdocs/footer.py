@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ..core import fmt
+from ..core import fmt, render
 from ..core.languages import LANGUAGES, prefix
 from ..core.problems import DataError
 from ..core.strings import t
@@ -20,7 +20,8 @@ from . import data
 
 
 def facts(config) -> dict:
-    """Page locale (BCP 47 tag) -> the footer's texts in that language; {} while the data has mistakes."""
+    """Page locale (BCP 47 tag) -> the footer's texts in that language, data escaped as HTML;
+    {} while the data has mistakes."""
     try:
         site = data._validated(Path(config.config_file_path).parent / "data")
     except DataError:
@@ -30,14 +31,10 @@ def facts(config) -> dict:
     updated = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else None
     out = {}
     for code, language in LANGUAGES.items():
-        def text(value):
-            return (getattr(value, code, None) or value.zh) if value is not None else None
         out[language.tag] = {
-            "name": text(library.name), "address": text(library.address), "telephone": library.telephone, "email": library.email,
-            "hours": text(library.opening_hours), "beian": library.beian,
+            "name": render.translated(library.name, code), "contact": render.contact_parts(library, code), "beian": library.beian,
             "updated": t("footer.updated", code, date=fmt.date(updated, code, with_year=True)) if updated else None,
-            "accessibility": prefix(code) + "accessibility/",
-            "labels": {key: t(f"footer.{key}", code) for key in ("address", "telephone", "email", "hours", "accessibility")},
+            "accessibility": prefix(code) + "accessibility/", "accessibility_label": t("footer.accessibility", code),
         }
     return out
 
