@@ -220,7 +220,7 @@ def _refuse_what_reports_never_need(text: str, shown: str) -> None:
                        f"YAML 语法错误 / syntax error: {err.problem}") from None
 
 
-_READ: dict[tuple, Document] = {}   # (path, shown, root, file state) -> its document: each file is parsed once
+_READ: dict[tuple, tuple] = {}   # (path, shown, root) -> (file state, its document): each file is parsed once
 
 
 def load_document(path: Path, shown: str | None = None, root: Path | None = None) -> Document:
@@ -230,16 +230,17 @@ def load_document(path: Path, shown: str | None = None, root: Path | None = None
     read before and unchanged since is not parsed again (the build date, the drafts and the
     validation all read the same files)."""
     shown = shown or shown_path(path, root)
+    key = (str(path), shown, str(root))
     try:
         info = path.stat()
-        key = (str(path), shown, str(root), info.st_mtime_ns, info.st_size, info.st_ino)
+        state = (info.st_mtime_ns, info.st_size, info.st_ino)
     except OSError:
-        key = None
-    if key in _READ:
-        return _READ[key]
+        state = None
+    if state is not None and key in _READ and _READ[key][0] == state:
+        return _READ[key][1]
     document = _parse(path, shown, root)
-    if key is not None:
-        _READ[key] = document
+    if state is not None:   # the file's latest state only: a long preview keeps one copy per file
+        _READ[key] = (state, document)
     return document
 
 
