@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import fmt, trends
+from .languages import text_in
 from .site import Site, Year
 from .strings import t
 from .tables import ABSENT, MONEY, Breakdown, Indicators, resolve, scale_group
@@ -247,8 +248,7 @@ def _fixed_y(chart: dict) -> dict:
 # ------------------------------------------------------------ from data
 
 def _label(text, lang: str) -> str:
-    return fmt.heading_case(getattr(text, lang, None) or getattr(text, "zh", None) or
-                            (text.get(lang) or text.get("zh") if isinstance(text, dict) else "") or "", lang)
+    return fmt.heading_case(text_in(text, lang), lang)
 
 
 def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:

@@ -9,18 +9,12 @@ import re
 from typing import Callable
 
 from . import fmt
-from .schema import Event, Text
+from .languages import text_in
+from .schema import Event
 
 # {name} or {name:ordinal} in an event's description.
 PLACEHOLDER = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
 FORMATS = {"ordinal"}
-
-
-def text_in(text: Text | None, lang: str) -> str:
-    """A data text in *lang*; a missing translation (drafts only) shows the Chinese."""
-    if text is None:
-        return ""
-    return getattr(text, lang) or text.zh or ""
 
 
 def when(event: Event, lang: str, todo: str) -> str:

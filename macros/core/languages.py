@@ -54,5 +54,14 @@ def prefix(code: str) -> str:
     return "" if code == DEFAULT else f"{code}/"
 
 
+def text_in(text, code: str) -> str:
+    """A text of the data in language *code*: a {zh, en} text or label, or one plain string for every
+    language. A missing translation (drafts only) shows the default language's."""
+    if text is None or isinstance(text, str):
+        return text or ""
+    pick = text.get if isinstance(text, dict) else lambda key: getattr(text, key, None)
+    return pick(code) or pick(DEFAULT) or ""
+
+
 def tag(code: str) -> str:
     return LANGUAGES[code].tag

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from . import chronicle as chronicle_text
 from . import fmt
+from .languages import text_in
 from .strings import t
 from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Row, Unit
 
@@ -30,13 +31,7 @@ def esc(text: str) -> str:
 def translated(text, lang: str) -> str:
     """A data text (schema Text) or a registry label ({"zh": …}) in *lang*, escaped.
     A missing translation (drafts only) shows the Chinese."""
-    if text is None:
-        return ""
-    if isinstance(text, str):
-        return esc(text)
-    if isinstance(text, dict):
-        return esc(text.get(lang) or text.get("zh") or "")
-    return esc(chronicle_text.text_in(text, lang))
+    return esc(text_in(text, lang))
 
 
 def contact_parts(library, lang: str) -> list[str]:
@@ -214,7 +209,7 @@ def _event(number: int, event, lang: str) -> str:
     photo = ""
     if event.photo:
         photo = (f'<img class="chronicle__photo" src="{html.escape(event.photo)}" '
-                 f'alt="{html.escape(chronicle_text.text_in(event.photo_alt, lang))}" loading="lazy">')
+                 f'alt="{html.escape(text_in(event.photo_alt, lang))}" loading="lazy">')
     account = chronicle_text.account(event, lang, todo(lang), literal=esc)
     # Each date is shown once: in the account when it says it, else beside the title.
     shown = "" if chronicle_text.dates_itself(event, lang) else f'<time datetime="{event.date or ""}">{when}</time> '
