@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import chronicle
-from .languages import CODES
+from .languages import CODES, text_in
 from .site import Site, Year
 from .strings import t
 from .tables import ABSENT, TABLES, Breakdown, Indicators, Records
@@ -182,7 +182,7 @@ def _files(year: Year, site: Site) -> dict[str, bytes]:
     for data in all_data:
         out[f"{data.name}.csv"] = csv_bytes(data)
         out[f"{data.name}.json"] = json_bytes(data)
-    library = {c: getattr(site.library.name, c) or site.library.name.zh for c in CODES}
+    library = {c: text_in(site.library.name, c) for c in CODES}
     out["datapackage.json"] = datapackage(year.year, library, all_data)
     return out
 

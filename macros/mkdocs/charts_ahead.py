@@ -13,7 +13,7 @@ from concurrent.futures import wait
 from pathlib import Path
 
 from ..core import chapters, charts, tables
-from ..core.languages import CODES
+from ..core.languages import CODES, text_in
 from ..core.problems import DataError
 from . import data, workers
 
@@ -51,7 +51,7 @@ def _want(wanted: dict, name: str, site, year: int, code: str, cache: Path) -> N
         entry = tables.table(name)
     except tables.UnknownTable:
         return  # the page names the mistake
-    library = getattr(site.library.name, code) or site.library.name.zh
+    library = text_in(site.library.name, code)
     for chart in charts.specs(entry, site.years[year], site, code, library):
         path = charts.cached_file(chart.spec, cache)
         if not path.exists():

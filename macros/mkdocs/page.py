@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core import chapters, fmt, links, render
 from ..core.chapter_errors import ChapterSource, StaffUndefined, explain
-from ..core.languages import LANGUAGES, file_locale, page_locale
+from ..core.languages import LANGUAGES, file_locale, page_locale, text_in
 from ..core.problems import DataError, Problem
 from ..core.site import Site, Year
 from ..core.strings import t
@@ -45,7 +45,7 @@ class ReportPage:
 
     @property
     def library_name(self) -> str:
-        return getattr(self.site.library.name, self.locale) or self.site.library.name.zh
+        return text_in(self.site.library.name, self.locale)
 
     def link(self, target: str) -> str:
         """*target* (a site path) relative to this page."""

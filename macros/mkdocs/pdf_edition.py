@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..core import chapters, pdf
-from ..core.languages import DEFAULT, LANGUAGES, page_locale, prefix
+from ..core.languages import DEFAULT, LANGUAGES, page_locale, prefix, text_in
 from ..core.strings import t
 from . import data, workers
 from .page import pdf_name
@@ -63,7 +63,7 @@ def make(env, config, files, command: str) -> None:
     for file in files.documentation_pages():
         if file.page is not None and page_locale(file.page.url) == code and chapters.is_chapter(file.src_uri):
             by_source[file.src_uri.replace(f".{code}.md", ".md")] = file.page
-    library = getattr(site.library.name, code) or site.library.name.zh
+    library = text_in(site.library.name, code)
     site_url = config.site_url or "http://127.0.0.1:8000/"
     jobs = []
     for year in config.extra.get("report_years", []):  # newest first: the cover waits for it first
