@@ -31,13 +31,10 @@ def forget_changed_code() -> None:
 
 def define_env(env):
     forget_changed_code()
-    from .mkdocs import chapter_macros, data, filters
-    for macro in chapter_macros.MACROS:
-        env.macro(macro)
-    for name, macro in chapter_macros.ALIASES.items():
-        env.macro(macro, name)
-    for filter_ in filters.FILTERS:
-        env.filter(filter_)
+    from .mkdocs import data, page
+    # Pages render in the chapters' sandbox with this project's macros and filters only, never
+    # in mkdocs-macros' own environment, which holds the configuration and Jinja's globals.
+    env.variables["chapter_sandbox"] = page.chapter_sandbox()
     data.load(env)
 
 

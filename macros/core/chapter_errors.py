@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.utils import missing
 from pydantic import BaseModel
 
@@ -33,6 +34,8 @@ class StaffUndefined(jinja2.StrictUndefined):
     """Jinja's strict undefined, keeping what was looked up and where, for the message."""
 
     def _fail_with_undefined_error(self, *args, **kwargs):
+        if self._undefined_exception is SecurityError:   # the sandbox refused it (sandbox.py)
+            raise NotAllowed(f".{self._undefined_name}", None)
         raise UnknownName(self._undefined_name or "", self._undefined_obj)
 
     __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = _fail_with_undefined_error
@@ -40,6 +43,14 @@ class StaffUndefined(jinja2.StrictUndefined):
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _fail_with_undefined_error
     __lt__ = __le__ = __gt__ = __ge__ = __getitem__ = __call__ = __contains__ = _fail_with_undefined_error
+
+
+class NotAllowed(Exception):
+    """A chapter wrote something that is not text, data, a macro or a filter (see sandbox.py)."""
+
+    def __init__(self, construct: str, line: int | None, legacy_include: bool = False):
+        super().__init__(construct)
+        self.construct, self.lineno, self.legacy_include = construct, line, legacy_include
 
 
 class AbsentPart(Exception):
@@ -75,6 +86,8 @@ def _line_of(error: Exception, source: ChapterSource) -> tuple[str, int | None]:
         if error.filename and error.filename != "<template>":
             return _shown_include(error.filename), error.lineno
         return source.shown, (error.lineno or 0) + source.offset
+    if isinstance(error, NotAllowed) and error.lineno:   # found by its shape, before anything ran
+        return source.shown, error.lineno + source.offset
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename == "<template>" or f.filename.endswith(".md")]
     if not frames:
@@ -110,6 +123,24 @@ def _absent_path(name: str, line: str, variables: dict) -> str | None:
     return None
 
 
+def _not_allowed(error, shown: str, line: int | None) -> Problem:
+    """What a chapter may write instead of what the sandbox refused."""
+    if getattr(error, "legacy_include", False):
+        year = shown.split("/")[1] if shown.count("/") >= 2 else "…"
+        return Problem(shown, line, None, f"本年自己的文字：运行 make own-chapters YEAR={year}，把旧版共用章节变成本年的章节",
+                       f"the year's own text: run make own-chapters YEAR={year} to give it the shared chapters' text",
+                       "这一章还在引用旧版共用章节 / the chapter still includes the old shared chapters")
+    construct = getattr(error, "construct", None)
+    if construct is None:   # the sandbox refused a value's attribute or a call while running
+        attribute = re.search(r"attribute '([^']+)'", str(error))
+        construct = f".{attribute.group(1)}" if attribute else "(…)"
+    return Problem(shown, line, None,
+                   "章节中只写文字、数据、宏和过滤器，如 {{ finance.budget.total | money }}、{{ chart(\"budget\") }}",
+                   "only text, data, macros and filters in a chapter, e.g. {{ finance.budget.total | money }}, "
+                   "{{ chart(\"budget\") }}",
+                   f"这一写法不允许在章节中使用 / not allowed in a chapter: {construct}")
+
+
 def explain(error: Exception, source: ChapterSource, variables: dict) -> Problem:
     """The staff's message for *error*, raised while rendering *source*."""
     shown, line = _line_of(error, source)
@@ -118,6 +149,8 @@ def explain(error: Exception, source: ChapterSource, variables: dict) -> Problem
         lines = source.text.splitlines()
         index = line - source.offset - 1
         source_line = lines[index] if 0 <= index < len(lines) else ""
+    if isinstance(error, (NotAllowed, SecurityError)):
+        return _not_allowed(error, shown, line)
     if isinstance(error, UnknownTable):
         hint = _suggest(_nearest(error.name, error.known))
         return Problem(shown, line, None, "表格或图表的名称之一：" + "、".join(error.known) + hint[0],

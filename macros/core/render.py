@@ -169,6 +169,9 @@ def _indicator_value(value, lang: str) -> str:
     return fmt.number(value, lang)
 
 
+_FIELD = re.compile(r"\{label\}|\{value\}|\{\{|\}\}")
+
+
 def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = None) -> str:
     """A breakdown's items as running prose: ``大学专科学历 5 人，本科以上学历 6 人`` /
     ``5 with a junior college diploma and 6 with a bachelor's degree or higher``.
@@ -176,7 +179,10 @@ def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = 
     unit: Unit = entry.unit
     pattern = esc(pattern) if pattern else unit.listing[lang]
     pattern = pattern.replace("&#123;", "{").replace("&#125;", "}")
-    parts = [pattern.format(label=translated(r.label, lang), value=_cell(r.value, unit.prose, lang))
+    # {label} and {value} are replaced as text, never by str.format, which would let a chapter's
+    # pattern reach a value's attributes ("{label.__class__}")
+    parts = [_FIELD.sub(lambda m: {"{label}": translated(r.label, lang), "{value}": str(_cell(r.value, unit.prose, lang)),
+                                   "{{": "{", "}}": "}"}[m.group()], pattern)
              for r in rows if r.role == "item"]
     if lang == "zh":
         return "，".join(parts)

@@ -10,17 +10,19 @@ in English.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import jinja2
 
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
 from ..core.chapter_errors import AbsentPart
 from ..core.languages import CODES, prefix
+from ..core.sandbox import PAGE_KEY
 from ..core.strings import STRINGS, t
 
 
 def _page(context):
-    return context["report_page"]
+    return context[PAGE_KEY]
 
 
 def _year(page, year=None):
@@ -145,7 +147,10 @@ def share(part, whole, decimals=0):
 def total(items, field="count"):
     """一组数字之和，如 total(staff.education)。
     The sum of a field over a list, e.g. total(staff.education)."""
-    return sum(getattr(i, field) for i in items)
+    values = [getattr(i, field) if field in getattr(type(i), "model_fields", ()) else None for i in items]
+    if any(isinstance(v, bool) or not isinstance(v, (int, Decimal)) for v in values):
+        raise AbsentPart(f"{field}")   # a field that is not a figure of every item
+    return sum(values)
 
 
 # ------------------------------------------------------------ titles and contents

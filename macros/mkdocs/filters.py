@@ -15,11 +15,12 @@ import jinja2
 
 from ..core import fmt, render
 from ..core.chapter_errors import AbsentPart
+from ..core.sandbox import PAGE_KEY
 from ..core.strings import t
 
 
 def _page(context):
-    return context["report_page"]
+    return context[PAGE_KEY]
 
 
 def _value_filter(format_value):

@@ -17,6 +17,7 @@ from ..core import chapters, fmt, links, render
 from ..core.chapter_errors import ChapterSource, StaffUndefined, explain
 from ..core.languages import LANGUAGES, file_locale, page_locale, text_in
 from ..core.problems import DataError, Problem
+from ..core.sandbox import ChapterSandbox
 from ..core.site import Site, Year
 from ..core.strings import t
 
@@ -91,24 +92,28 @@ class ChapterMistake(Exception):
         self.problem = problem
 
 
-def render_page(jinja, here: ReportPage, markdown: str, variables: dict, file_text: str) -> str:
-    """The page's Markdown with its macros run, or ChapterMistake. Plain Jinja: *jinja* is the
-    environment with the macros and filters (mkdocs-macros' ``env.env`` in a build)."""
+def render_page(sandbox: ChapterSandbox, here: ReportPage, markdown: str, file_text: str) -> str:
+    """The page's Markdown with its macros run in the chapters' sandbox, or ChapterMistake."""
     before, after = "", ""
     if here.file_locale != here.locale:  # no translation yet: the original, with a notice
         before = (f'!!! note "{t("untranslated_title", here.locale)}"\n\n    {t("untranslated", here.locale)}\n\n'
                   f'<div lang="{LANGUAGES[here.file_locale].tag}" markdown>\n\n')
         after = "\n\n</div>\n"
-    text = before + markdown + after
-    variables = {**variables, **_variables(here)}
+    variables = _variables(here)
     try:
-        return jinja.overlay(undefined=StaffUndefined).from_string(text).render(**variables)
+        return before + sandbox.render_chapter(markdown, variables, here) + after
     except Exception as error:  # every mistake in a chapter ends here, as a message for staff
         _, _, offset = chapters.split_front_matter(file_text)
-        names = sorted({*variables, *jinja.globals, *jinja.filters})
-        source = ChapterSource(f"docs/{here.src_uri}", offset - before.count("\n"), text,
-                               chapters.year_of(here.src_uri), names)
+        names = sorted({*variables, *sandbox.globals, *sandbox.filters})
+        source = ChapterSource(f"docs/{here.src_uri}", offset, markdown, chapters.year_of(here.src_uri), names)
         raise ChapterMistake(explain(error, source, variables)) from None
+
+
+def chapter_sandbox() -> ChapterSandbox:
+    """The sandbox every page of a build renders in: this project's macros and filters only."""
+    from . import chapter_macros, filters
+    macros = {m.__name__: m for m in chapter_macros.MACROS} | dict(chapter_macros.ALIASES)
+    return ChapterSandbox(macros, {f.__name__: f for f in filters.FILTERS})
 
 
 def prepare(env, site: Site | None, problem: DataError | None, preview: bool) -> None:
@@ -126,7 +131,7 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
         return
     _describe(page, here)
     try:
-        env.markdown = render_page(env.env, here, env.markdown, {**env.variables, **page.meta},
+        env.markdown = render_page(env.variables["chapter_sandbox"], here, env.markdown,
                                    Path(page.file.abs_src_path).read_text(encoding="utf-8"))
     except ChapterMistake as mistake:
         _fail(env, here, preview, mistake.problem)
@@ -144,8 +149,9 @@ def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
 
 
 def _variables(here: ReportPage) -> dict:
-    """The names a chapter uses: its year's topics (staff, finance, …), the library, the year."""
-    out = {"report_page": here, "library": here.site.library, "lang": here.locale}
+    """The names a chapter uses: its year's topics (staff, finance, …), the library, the year.
+    Nothing else: not the configuration, the environment, the page or the site (see core/sandbox.py)."""
+    out = {"library": here.site.library, "lang": here.locale}
     if here.year is not None:
         out["year"] = here.year.year
         out.update({topic: here.year.topic(topic) for topic in here.year.documents})
