@@ -5,10 +5,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SITE   ?= site
+# What a caller types after `make` (YEAR=…, DEST=…, SITE=…, ONLY=…) reaches the tools as one quoted
+# argument ("$$YEAR"), never as shell text: `make new-year YEAR='2024; touch x'` runs no `touch`.
+# The tools then check it (python -m macros …) before anything is written.
+export SITE
 # The system packages a task needs (fonts, Chromium, …), installed where missing: see the module.
 SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+
+# SITE is a folder inside the project: `make clean SITE=/` must never remove anything outside it.
+SAFE_SITE = case "$$SITE" in ""|/*|-*|..|../*|*/..|*/../*) echo "SITE 应为项目中的文件夹，如 site / SITE must be a folder inside the project, such as site: $$SITE" >&2; exit 2;; esac
 
 .PHONY: help serve build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
 
@@ -40,25 +47,26 @@ serve: $(BIN)/.installed
 
 build: $(BIN)/.installed
 	@$(SYSTEM) build
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	@$(SAFE_SITE)
+	$(BIN)/mkdocs build --strict --site-dir "$$SITE"
 
 check: $(BIN)/.installed
 	$(BIN)/python -m macros check
 
 # Start next year's report as a draft: make new-year YEAR=2021
 new-year: $(BIN)/.installed
-	@test -n "$(YEAR)" || { echo "用法 / usage: make new-year YEAR=2021"; exit 2; }
-	$(BIN)/python -m macros new-year $(YEAR)
+	@test -n "$${YEAR-}" || { echo "用法 / usage: make new-year YEAR=2021"; exit 2; }
+	$(BIN)/python -m macros new-year "$$YEAR"
 
 # Recreate the data files a year is missing, every field present and empty: make restore YEAR=2021
 restore: $(BIN)/.installed
-	@test -n "$(YEAR)" || { echo "用法 / usage: make restore YEAR=2021"; exit 2; }
-	$(BIN)/python -m macros restore $(YEAR)
+	@test -n "$${YEAR-}" || { echo "用法 / usage: make restore YEAR=2021"; exit 2; }
+	$(BIN)/python -m macros restore "$$YEAR"
 
 # A year written with the shared chapter templates gets their text as its own: make own-chapters YEAR=2020
 own-chapters: $(BIN)/.installed
-	@test -n "$(YEAR)" || { echo "用法 / usage: make own-chapters YEAR=2020"; exit 2; }
-	$(BIN)/python -m macros own-chapters $(YEAR)
+	@test -n "$${YEAR-}" || { echo "用法 / usage: make own-chapters YEAR=2020"; exit 2; }
+	$(BIN)/python -m macros own-chapters "$$YEAR"
 
 # What the English edition still lacks; fails when anything does.
 i18n-status: $(BIN)/.installed
@@ -80,19 +88,20 @@ test: $(BIN)/.installed
 # It proves the site it publishes: the data checked, a strict build, every link, the build's
 # manifest. The test suite is CI's job and is not run again here; drafts never publish.
 publish:
-	@test -n "$(DEST)" || { echo "用法 / usage: make publish DEST=/srv/annual-report"; exit 2; }
+	@test -n "$${DEST-}" || { echo "用法 / usage: make publish DEST=/srv/annual-report"; exit 2; }
 	@$(SYSTEM) publish
 	@$(MAKE) --no-print-directory check build
-	$(BIN)/python -m macros publish --site $(SITE) --dest $(DEST)
+	$(BIN)/python -m macros publish --site="$$SITE" --dest="$$DEST"
 
 # Point the web root back at the release before the current one.
 rollback: $(BIN)/.installed
-	@test -n "$(DEST)" || { echo "用法 / usage: make rollback DEST=/srv/annual-report"; exit 2; }
-	$(BIN)/python -m macros rollback --dest $(DEST)
+	@test -n "$${DEST-}" || { echo "用法 / usage: make rollback DEST=/srv/annual-report"; exit 2; }
+	$(BIN)/python -m macros rollback --dest="$$DEST"
 
 # Speed and size figures, printed (not asserted): make bench, or make bench ONLY="charts"
 bench: $(BIN)/.installed
-	$(BIN)/python tests/benchmark.py $(ONLY)
+	@# ONLY may name several sections: split on spaces here, never read as shell text
+	$(BIN)/python -c 'import os, subprocess, sys; sys.exit(subprocess.call([sys.executable, "tests/benchmark.py", *os.environ.get("ONLY", "").split()]))'
 
 # Re-pin every dependency after editing requirements.in.
 lock: $(BIN)/.installed
@@ -102,4 +111,5 @@ lock: $(BIN)/.installed
 	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.txt
 
 clean:
-	rm -rf $(SITE) .pytest_cache
+	@$(SAFE_SITE)
+	rm -rf -- "./$$SITE" .pytest_cache

@@ -1,0 +1,130 @@
+"""Content is data, never code: a chapter reaches the year's data, the library, and this
+project's macros and filters, and nothing else. Every attack in tests/attacks/chapter.txt is
+refused at its file and line in the staff's words, or renders inert; a real build stops on one
+with the same message and no traceback; the address the site is published at cannot carry markup;
+and no argument typed after `make` reaches a shell."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS, ROOT, build, copy_project
+from test_chapters import PYTHON_WORDS, render
+from macros.mkdocs.page import ChapterMistake
+
+ATTACKS = [tuple(line.split("\t", 1)) for line in
+           (Path(__file__).parent / "attacks" / "chapter.txt").read_text(encoding="utf-8").splitlines()
+           if line and not line.startswith("#")]
+CHAPTER = "2020/finance.md"
+HEAD = "---\ntitle: 经费情况\n---\n\n# {{ chapter_heading() }}\n\n预算共计 {{ finance.budget.total | money }}。\n\n"
+ATTACK_LINE = HEAD.count("\n") + 1
+# What must never reach a page or a message: the machine's paths and users, Python's objects.
+MACHINE = re.compile(r"uid=|/root|/work/|/tmp/|/home/|<class|<function|<built-in|object at 0x|TemplateReference|"
+                     r"Traceback")
+
+
+@pytest.fixture(scope="module")
+def chapter_project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("sandbox") / "project", "anju-2020")
+
+
+def test_the_attack_corpus_is_read():
+    assert len(ATTACKS) >= 40 and {e for e, _ in ATTACKS} == {"refused", "inert"}, ATTACKS
+
+
+@pytest.mark.parametrize("expected, attack", ATTACKS, ids=[a for _, a in ATTACKS])
+def test_every_attack_in_a_chapter_is_refused_at_its_line_or_inert(chapter_project, expected, attack):
+    text = HEAD + attack + "\n"
+    if expected == "refused":
+        with pytest.raises(ChapterMistake) as info:
+            render(chapter_project, CHAPTER, text)
+        problem = info.value.problem
+        told = problem.render()
+        assert problem.file == f"docs/{CHAPTER}" and problem.line == ATTACK_LINE, told
+        assert not PYTHON_WORDS.search(told) and not MACHINE.search(told), told
+        return
+    page = render(chapter_project, CHAPTER, text)
+    assert "168.52" in page and not MACHINE.search(page), page   # the chapter's own figure still there
+
+
+def test_a_refused_shape_is_named_in_the_staff_words(chapter_project):
+    with pytest.raises(ChapterMistake) as info:
+        render(chapter_project, CHAPTER, HEAD + "{% for x in [1] %}{{ x }}{% endfor %}\n")
+    assert "这一写法不允许在章节中使用" in info.value.problem.found and "{% for %}" in info.value.problem.found
+    with pytest.raises(ChapterMistake) as info:
+        render(chapter_project, CHAPTER, HEAD + "{{ lipsum.__globals__ }}\n")
+    assert "not allowed in a chapter" in info.value.problem.found
+
+
+def test_a_misspelt_macro_is_still_told_as_an_unknown_name_with_the_nearest(chapter_project):
+    with pytest.raises(ChapterMistake) as info:
+        render(chapter_project, CHAPTER, HEAD + '{{ chrt("budget") }}\n')
+    assert "chrt" in info.value.problem.found and "chart" in info.value.problem.expected_zh
+
+
+def test_a_build_stops_on_an_attack_in_a_chapter_with_the_staffs_message(chapter_project, tmp_path):
+    project = copy_project(tmp_path / "project", "anju-2020")
+    (project / "docs" / CHAPTER).write_text(HEAD + "{{ lipsum.__globals__.os.popen('touch pwned').read() }}\n",
+                                            encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    told = result.stdout + result.stderr
+    assert result.returncode != 0 and f"docs/{CHAPTER}:{ATTACK_LINE}" in told and "not allowed in a chapter" in told
+    assert "Traceback" not in told and not (project / "pwned").exists()
+    assert not (tmp_path / "site" / "2020" / "finance" / "index.html").exists()
+
+
+@pytest.mark.parametrize("site_url", ['https://x/"><script>alert(1)</script>/', "javascript:alert(1)//",
+                                      "https://x/ onmouseover=alert(1)/", "ftp://x/", ""])
+def test_the_published_address_cannot_carry_markup(chapter_project, tmp_path, site_url):
+    env = dict(os.environ, SITE_URL=site_url, REPORT_PDF="0", NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=chapter_project,
+                            env=env, capture_output=True, text=True, timeout=300)
+    told = result.stdout + result.stderr
+    assert result.returncode != 0 and "site_url" in told.lower() and "Traceback" not in told, told
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+# ------------------------------------------------------------ what is typed after `make`
+
+@pytest.fixture
+def make_project(tmp_path) -> Path:
+    """A fixture project whose Makefile finds the set-up done (the virtual environment shared)."""
+    project = copy_project(tmp_path / "project", "anju-2020")
+    for name in ("Makefile", "requirements.txt"):
+        (project / name).write_bytes((ROOT / name).read_bytes())
+    os.utime(project / "requirements.txt", (0, 0))   # older than the environment's stamp: no reinstall
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    return project
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".venv" not in p.parts}
+
+
+@pytest.mark.parametrize("target, argument", [
+    ("new-year", "YEAR=2024; touch pwned"), ("new-year", "YEAR=$(touch pwned)"), ("new-year", "YEAR=`touch pwned`"),
+    ("restore", "YEAR=2020 && touch pwned"), ("own-chapters", "YEAR=2020|touch pwned"),
+    ("rollback", "DEST=nowhere; touch pwned"), ("rollback", "DEST=--help"),
+    ("clean", "SITE=/"), ("clean", "SITE=../.."), ("clean", "SITE=-rf"),
+])
+def test_no_argument_typed_after_make_reaches_a_shell(make_project, target, argument):
+    before = _files(make_project)
+    result = subprocess.run(["make", "--no-print-directory", target, argument], cwd=make_project,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    told = result.stdout + result.stderr
+    assert result.returncode != 0, told
+    assert not (make_project / "pwned").exists() and not (make_project.parent / "pwned").exists(), told
+    assert "Traceback" not in told, told
+    assert _files(make_project) == before
+
+
+def test_a_year_from_make_reaches_the_tool_whole(make_project):
+    result = subprocess.run(["make", "--no-print-directory", "new-year", "YEAR=2021"], cwd=make_project,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (make_project / "data" / "2021").is_dir() and (make_project / "docs" / "2021").is_dir()
