@@ -38,3 +38,18 @@ def pdf_name(library_slug: str, year: int, code: str) -> str:
 
 def download(year: int, file: str) -> str:
     return f"downloads/{year}/{file}"
+
+
+# The address the site is published at (SITE_URL): written into every page's canonical link,
+# og:url, og:image and the language links, so it may hold only what an address holds.
+_SITE_URL = re.compile(r"https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+                       r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%-]*)*/?")
+
+
+def site_url_mistake(url: str) -> str | None:
+    """What is wrong with *url* as the site's address, in the staff's words; None when it is sound."""
+    if _SITE_URL.fullmatch(url or ""):
+        return None
+    return ("SITE_URL 应为网站的 http(s) 地址，只含字母、数字和 . - _ ~ / %，如 https://www.example.org/report/ "
+            "/ SITE_URL must be the site's http(s) address, of letters, digits and . - _ ~ / % only, "
+            f"such as https://www.example.org/report/: {url!r}")

@@ -33,6 +33,11 @@ def on_startup(command, dirty):
 @event_priority(100)  # first: the years and drafts decide the navigation every other plugin reads
 def on_config(config):
     macros.forget_changed_code()
+    from macros.core.links import site_url_mistake
+    mistake = site_url_mistake(config.site_url or "")
+    if mistake:   # it is written into every page's links and cards: never as markup
+        from mkdocs.exceptions import Abort
+        raise Abort(mistake)
     from macros.mkdocs import years
     years.configure(config, _command)
     return config
