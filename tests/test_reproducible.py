@@ -30,3 +30,32 @@ def test_a_build_elsewhere_and_without_git_is_byte_identical_and_dated_by_its_da
     info = subprocess.run(["pdfinfo", str(next(site.glob("downloads/2021/*-zh.pdf")))], capture_output=True, text=True).stdout
     created = next(l for l in info.splitlines() if l.startswith("CreationDate"))
     assert newest.strftime("%b %d") in created and str(newest.year) in created
+
+
+def test_a_link_out_of_the_project_never_dates_the_build(tmp_path, monkeypatch):
+    # In a copy without git, the date comes from the data: a file that only links to one outside
+    # the project (here under data/schema/) must not be read, or its date would be published.
+    from macros.core.build_date import source_date_epoch
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    project = copy_project(tmp_path / "project", "archive")
+    honest = source_date_epoch(project)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("published: 2099-12-31\n", encoding="utf-8")
+    (project / "data" / "schema").mkdir(exist_ok=True)
+    (project / "data" / "schema" / "dates.yaml").symlink_to(outside)
+    assert source_date_epoch(project) == honest
+    (project / "data" / "schema" / "dates.yaml").unlink()
+    (project / "data" / "schema" / "dates.yaml").write_text("published: 2099-12-31\n", encoding="utf-8")
+    assert source_date_epoch(project) > honest   # the same date inside the project is read
+
+
+def test_a_stated_date_that_is_no_date_is_not_taken(tmp_path, monkeypatch):
+    from macros.core.build_date import source_date_epoch
+    project = copy_project(tmp_path / "project", "archive")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    from_data = source_date_epoch(project)
+    for stated in ("٣٣٣", "²", "99999999999999999999", "-1", "1e9"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", stated)
+        assert source_date_epoch(project) == from_data, stated
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert source_date_epoch(project) == 1600000000
