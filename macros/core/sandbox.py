@@ -105,9 +105,13 @@ class _Markup(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# Code in backticks or fences is shown, not run: the guide may write `<script>` as an example.
+_CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|(`+)(?:(?!\2).)+?\2", re.S | re.M)
+
+
 def _check_markup(text: str, first_line: int | None) -> None:
     parser = _Markup()
-    parser.feed(text)
+    parser.feed(_CODE.sub(lambda m: "\n" * m.group().count("\n"), text))   # the lines kept, for the count
     parser.close()
     if parser.refused:
         construct, line = parser.refused[0]
