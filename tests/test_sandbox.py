@@ -77,6 +77,16 @@ def test_a_build_stops_on_an_attack_in_a_chapter_with_the_staffs_message(chapter
     assert not (tmp_path / "site" / "2020" / "finance" / "index.html").exists()
 
 
+def test_a_title_with_markup_is_refused_at_its_line_for_the_theme_writes_it_into_every_page(tmp_path):
+    project = copy_project(tmp_path / "project", "anju-2020")
+    chapter = project / "docs" / CHAPTER
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "title: 经费情况", 'title: "经费<img src=x onerror=alert(1)>"', 1), encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    told = result.stdout + result.stderr
+    assert result.returncode != 0 and f"docs/{CHAPTER}:2" in told and "title" in told and "Traceback" not in told, told
+
+
 @pytest.mark.parametrize("site_url", ['https://x/"><script>alert(1)</script>/', "javascript:alert(1)//",
                                       "https://x/ onmouseover=alert(1)/", "ftp://x/", ""])
 def test_the_published_address_cannot_carry_markup(chapter_project, tmp_path, site_url):

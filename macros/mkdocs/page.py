@@ -129,6 +129,10 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
         _fail(env, here, preview, Problem(f"docs/{year_number}/", None, None, f"data/{year_number}/ 文件夹",
                                           f"a data/{year_number}/ folder", "不存在 / there is none"))
         return
+    markup = _title_markup(page)
+    if markup:
+        _fail(env, here, preview, markup)
+        return
     _describe(page, here)
     try:
         env.markdown = render_page(env.variables["chapter_sandbox"], here, env.markdown,
@@ -138,7 +142,24 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
         return
     if page.title and "{{" in page.title:  # a title MkDocs read from the page's first heading, macros and all
         heading = re.search(r"^#\s+(.+)$", env.markdown, re.M)
-        page.title = heading.group(1).strip() if heading else page.title   # data text stays escaped
+        page.title = _as_text(heading.group(1).strip()) if heading else page.title   # data text stays escaped
+
+
+def _as_text(title: str) -> str:
+    """A title as text: a tag is shown, never run (& is left for entities)."""
+    return title.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _title_markup(page) -> Problem | None:
+    """A title is text: the theme writes it into every page's navigation as it is, so a tag in it
+    would run on every page. Refused at its line of the front matter."""
+    title = page.meta.get("title")
+    if not isinstance(title, str) or not re.search(r"[<>]", title):
+        return None
+    lines = Path(page.file.abs_src_path).read_text(encoding="utf-8").splitlines()
+    line = next((i for i, text in enumerate(lines, 1) if text.startswith("title:")), None)
+    return Problem(f"docs/{page.file.src_uri}", line, "title", "标题只写文字，不含 < 和 >（书名用《》）",
+                   "a title of plain text, without < or >", f"{title}")
 
 
 def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
