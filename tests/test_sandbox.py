@@ -49,6 +49,7 @@ def test_every_attack_in_a_chapter_is_refused_at_its_line_or_inert(chapter_proje
         return
     page = render(chapter_project, CHAPTER, text)
     assert "168.52" in page and not MACHINE.search(page), page   # the chapter's own figure still there
+    assert not re.search(r"<script|\son\w+=", re.sub(r"`[^`]*`", "", page), re.I), page   # code is shown, not run
 
 
 def test_a_refused_shape_is_named_in_the_staff_words(chapter_project):

@@ -66,7 +66,8 @@ def pct(page, value):
 def change(page, value, up=None, down=None):
     """较上年的变化：较上年提高了 18.16%；up、down 可换动词，如 change(down="减少")。
     A change on the previous year: up 18.16% on 2019; up/down replace the verbs."""
-    return fmt.change(value, page.locale, page.year.year - 1, up, down)
+    verbs = [render.esc(str(v)) if v is not None else None for v in (up, down)]   # a chapter's words, as text
+    return fmt.change(value, page.locale, page.year.year - 1, *verbs)
 
 
 @_value_filter
