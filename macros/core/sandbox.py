@@ -109,12 +109,26 @@ class _Markup(HTMLParser):
 _CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|(`+)(?:(?!\2).)+?\2", re.S | re.M)
 
 
+# Markdown's own images: ![alt](address) and ![alt][name] with [name]: address. Any address that
+# names a scheme or a host loads from elsewhere.
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+_IMAGE_BY_NAME = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?")
+_REFERENCE = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
+
+
 def _check_markup(text: str, first_line: int | None) -> None:
+    text = _CODE.sub(lambda m: "\n" * m.group().count("\n"), text)   # the lines kept, for the count
     parser = _Markup()
-    parser.feed(_CODE.sub(lambda m: "\n" * m.group().count("\n"), text))   # the lines kept, for the count
+    parser.feed(text)
     parser.close()
-    if parser.refused:
-        construct, line = parser.refused[0]
+    refused = list(parser.refused)
+    line_of = lambda m: text.count("\n", 0, m.start()) + 1  # noqa: E731
+    refused += [("![…](…)", line_of(m)) for m in _MARKDOWN_IMAGE.finditer(text) if _ELSEWHERE.match(m.group(1))]
+    images = {(m.group(2) or m.group(1)).strip().lower() for m in _IMAGE_BY_NAME.finditer(text)}
+    refused += [("[…]: …", line_of(m)) for m in _REFERENCE.finditer(text)
+                if m.group(1).strip().lower() in images and _ELSEWHERE.match(m.group(2))]
+    if refused:
+        construct, line = min(refused, key=lambda r: r[1])
         raise NotAllowed(construct, (first_line or 1) + line - 1)
 
 
