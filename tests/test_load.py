@@ -34,6 +34,8 @@ def write(tmp_path: Path, text: str, name: str = "profile.yaml") -> Path:
     ("flag: yes\n", "yes"),              # YAML 1.1 read true
     ("flag: off\n", "off"),
     ("ratio: .inf\n", ".inf"),
+    ("figure: 1e5\n", "1e5"),          # YAML 1.2 read 100000.0; here text, so the schema says how to write it
+    ("figure: 1e-999999999\n", "1e-999999999"),
     ("share: 207.50\n", "207.50"),       # a decimal keeps its published precision
     ("draft: false\n", False),
     ("empty:\n", None),
@@ -135,3 +137,52 @@ def test_a_year_folder_linked_outside_the_project_is_not_followed(project, tmp_p
         load_site(project / "data")
     [problem] = info.value.problems
     assert problem.file == "data/2020" and "outside the project" in problem.found and str(outside) not in problem.render()
+
+
+@pytest.mark.parametrize("key", ["~", "null", "? [a]", "? {a: 1}"])
+def test_a_key_that_is_no_name_is_told_at_its_own_line(tmp_path, key):
+    lines = ["# yaml-language-server: $schema=../schema/staff.schema.json", "as_of: 2020-12-31", "headcount: 11",
+             "education:", "  - id: junior_college", "    count: 5", "", key if key.startswith("?") else f"{key}: 1"]
+    [problem] = refused(write(tmp_path, "\n".join(lines) + "\n"))
+    assert problem.line == 8 and "字段名" in problem.expected_zh and "field name" in problem.expected_en
+    assert "should be" not in problem.expected_en   # staff words, not pydantic's
+
+
+def test_a_number_python_cannot_read_is_told_at_its_line(tmp_path):
+    [problem] = refused(write(tmp_path, "a: 1\nterminals: " + "9" * 5000 + "\n"))
+    assert problem.line == 2 and problem.field == "terminals" and "5000" in problem.found
+
+
+@pytest.mark.parametrize("text", ['title: "关于下达\\n=====\\n\\n-----\\n\\n    CODE"\n',
+                                  "title: |\n  关于下达\n  =====\n", 'title: "a\\u2028b"\n'])
+def test_a_line_break_in_a_text_is_refused(tmp_path, text):
+    [problem] = refused(write(tmp_path, text))
+    assert problem.line == 1 and problem.field == "title"
+
+
+def test_a_text_folded_over_lines_or_ending_a_block_is_one_line(tmp_path):
+    found = load_document(write(tmp_path, "a: >\n  关于下达\n  2020 年\nb: |\n  one line\n")).data
+    assert found == {"a": "关于下达 2020 年", "b": "one line"}
+
+
+INVISIBLE = ["\U000E0041", "\u180E", "\uFFF9", "\U0001D173", "\u034F", "\u3164", "\u115F", "\u1160", "\uFFA0",
+             "\u2800", "\u17B4", "\u17B5", "\uFE0F", "\uFE00", "\U000E0100", "\u180B", "\uE000", "\U000F0000", "\u0378"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_each_invisible_character_is_refused_typed_or_escaped_and_in_a_comment(tmp_path, char):
+    typed = refused(write(tmp_path, f"a: 1\nname: 安居{char}区\n"))
+    escaped = refused(write(tmp_path, f'a: 1\nname: "安居\\U{ord(char):08X}区"\n', "escaped.yaml"))
+    comment = refused(write(tmp_path, f"a: 1\n# 安居{char}区\nb: 2\n", "comment.yaml"))
+    for [problem], field in ((typed, "name"), (escaped, "name"), (comment, None)):
+        assert problem.line == 2 and problem.field == field and f"U+{ord(char):04X}" in problem.found
+
+
+@pytest.mark.parametrize("text", ["❤️", "©️", "1️⃣", "#️⃣", "☎︎", "👍🏽", "↔️", "〽️"])
+def test_an_emoji_may_ask_for_its_picture_or_its_text_form(tmp_path, text):
+    assert load_document(write(tmp_path, f"name: 读书日{text}\n")).data == {"name": f"读书日{text}"}
+
+
+def test_a_digit_asks_for_a_picture_only_as_a_keycap(tmp_path):
+    [problem] = refused(write(tmp_path, "name: 第1\ufe0f名\n"))
+    assert "U+FE0F" in problem.found

@@ -3,14 +3,17 @@ named with its file, line and field, and the build stops without a traceback."""
 from __future__ import annotations
 
 import re
+import shutil
+import time
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
-from conftest import build, edit, line_of, value_of
+from conftest import build, built, copy_project, edit, line_of, page_text, value_of
+from macros.core import figures, render, trends
 from macros.core.problems import DataError
-from macros.core.validate import load_site
+from macros.core.validate import draft_years, load_site
 
 
 def problems_for(project: Path) -> list:
@@ -85,7 +88,7 @@ def test_activities_by_kind_may_not_exceed_the_total(project):
 
 
 @pytest.mark.parametrize("old, new, field, expected", [
-    ("floor_area: ", "floor_area: -", "floor_area", "不小于 0"),
+    ("floor_area: ", "floor_area: -", "floor_area", "0 到 999999999 之间的整数"),
     ("terminals: 18", "terminals: 18.5", "terminals", "整数"),
     ("terminals: 18", "terminals: 十八", "terminals", "整数"),
     ("draft: false", "draft: maybe", "draft", "true"),
@@ -249,3 +252,174 @@ def test_a_deleted_data_file_says_how_to_restore_it(project):
     (project / "data/2020/finance.yaml").unlink()
     [p] = problems_for(project)
     assert p.file == "data/2020/finance.yaml" and "make restore YEAR=2020" in p.expected_zh
+
+
+# ------------------------------------------------------------ figures have bounds
+
+@pytest.mark.parametrize("file, old, new, says", [
+    ("profile.yaml", "terminals: 18", "terminals: 1000000000", "0 到 999999999 之间的整数"),
+    ("finance.yaml", "total: 168.52", "total: 1000001", "万元"),
+    ("staff.yaml", "college_or_above_share: 100", "college_or_above_share: 101", "0 到 100 之间的百分数"),
+    ("statistics.yaml", "change_percent: -8.85", "change_percent: -101", "-100 到 100000"),
+    ("statistics.yaml", "per_capita_new_acquisitions: 0.1396", "per_capita_new_acquisitions: 0.13961", "最多 4 位小数"),
+    ("activities.yaml", "months: 2", "months: 13", "0 到 12"),
+    ("activities.yaml", "reopened_month: 4", "reopened_month: 4.5", "1 到 12"),
+])
+def test_each_kind_of_figure_has_the_range_a_library_year_can_have(project, file, old, new, says):
+    path = project / "data/2020" / file
+    edit(path, old, new)
+    [p] = problems_for(project)   # refused alone: nothing was added up with it
+    assert p.line == line_of(path, new) and p.field.endswith(old.split(":")[0])
+    assert says in p.expected_zh and p.found == new.split(": ")[1]
+
+
+@pytest.mark.parametrize("typed", ["1e-999999999", "1e5", "-1.5E3"])
+def test_a_figure_with_an_exponent_is_refused_before_anything_is_computed(project, typed):
+    profile = project / "data/2020/profile.yaml"
+    edit(profile, "collection_wan: 16", f"collection_wan: {typed}")
+    started = time.monotonic()
+    [p] = problems_for(project)
+    assert time.monotonic() - started < 5
+    assert p.field == "collection_wan" and p.line == line_of(profile, typed)
+    assert "100000" in p.expected_zh and "exponent" in p.expected_en
+
+
+def test_a_number_longer_than_any_figure_is_told_not_a_traceback(project):
+    profile = project / "data/2020/profile.yaml"
+    edit(profile, "terminals: 18", "terminals: " + "9" * 5000)
+    [p] = problems_for(project)
+    assert p.field == "terminals" and p.line == line_of(profile, "terminals: ") and "5000" in p.found
+
+
+# ------------------------------------------------------------ data texts are inline text
+
+def test_a_text_on_several_lines_is_refused_and_a_folded_one_is_one_line(project):
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "zh: 世界读书日线上系列知识挑战赛\n", "zh: |\n        世界读书日\n        =====\n")
+    [p] = problems_for(project)
+    assert p.field == "events[2].title.zh" and p.line == line_of(chronicle, "zh: |") and "换行" in p.expected_zh
+    edit(chronicle, "zh: |", "zh: >")   # folded: the lines are one line of text
+    assert load_site(project / "data").years[2020].chronicle.events[1].title.zh == "世界读书日 ====="
+
+
+def test_an_emoji_keeps_its_picture_selector_and_nothing_else_does(project):
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "zh: 世界读书日线上", "zh: 世界读书日❤️线上")
+    assert "❤\ufe0f" in load_site(project / "data").years[2020].chronicle.events[1].title.zh
+    edit(chronicle, "zh: 世界读书日❤\ufe0f线上", "zh: 世界读书日\ufe0f线上")
+    [p] = problems_for(project)
+    assert p.field == "events[2].title.zh" and "U+FE0F" in p.found
+
+
+def test_markup_in_a_data_text_is_escaped_in_the_chronicle(project):
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "zh: 世界读书日线上系列知识挑战赛", 'zh: "<script>x</script>**读书** [a](http://evil.example) {{ config }}"')
+    event = load_site(project / "data").years[2020].chronicle.events[1]
+    page = render.chronicle([event], "zh", "2020/chronicle/")
+    assert "<script>" not in page and "**" not in page and "](" not in page and "{{" not in page
+    assert "&lt;script&gt;" in page
+
+
+# ------------------------------------------------------------ photos
+
+PHOTO_LINES = "    photo: {photo}\n    photo_alt: {{zh: 诵读活动现场<b>, en: The workshop}}\n"
+
+
+def add_photo(project: Path, photo: str) -> Path:
+    """The first event of the chronicle with *photo*; the file to edit."""
+    chronicle = project / "data/2020/chronicle.yaml"
+    edit(chronicle, "    figures: {students: 30, lessons: 5}\n",
+         "    figures: {students: 30, lessons: 5}\n" + PHOTO_LINES.format(photo=photo))
+    return chronicle
+
+
+def test_a_photo_is_a_picture_under_docs_linked_from_its_page(project):
+    picture = project / "docs/2020/photos/reading-day.jpg"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(b"\xff\xd8\xff\xe0")
+    add_photo(project, "2020/photos/reading-day.jpg")
+    events = load_site(project / "data").years[2020].chronicle.events
+    zh = render.chronicle(events, "zh", "2020/chronicle/")
+    assert 'src="../photos/reading-day.jpg"' in zh and 'alt="诵读活动现场&lt;b&gt;"' in zh
+    assert 'src="../../../2020/photos/reading-day.jpg"' in render.chronicle(events, "en", "en/2020/chronicle/")
+
+
+@pytest.mark.parametrize("photo, says", [
+    ("https://evil.example/t.png", "网址"), ("../../secret.jpg", ".."), ("/srv/photo.jpg", "/ 开头"),
+    ("2020/photos/missing.jpg", "docs/2020/photos/missing.jpg"),
+])
+def test_a_photo_that_is_no_picture_of_the_project_is_refused(project, photo, says):
+    chronicle = add_photo(project, photo)
+    [p] = problems_for(project)
+    assert p.field == "events[1].photo" and p.line == line_of(chronicle, "photo: ") and says in p.expected_zh
+
+
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_photo_linked_outside_docs_is_refused_unread(project, tmp_path, linked):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.jpg").write_bytes(b"\xff\xd8")
+    photos = project / "docs/2020/photos"
+    if linked == "file":
+        photos.mkdir(parents=True)
+        (photos / "secret.jpg").symlink_to(outside / "secret.jpg")
+    else:
+        photos.symlink_to(outside)
+    add_photo(project, "2020/photos/secret.jpg")
+    [p] = problems_for(project)
+    assert p.field == "events[1].photo" and "outside" in p.found and str(outside) not in p.render()
+
+
+# ------------------------------------------------------------ years and drafts
+
+@pytest.mark.parametrize("name", ["999", "0999", "3000", "２０２１"])
+def test_a_folder_named_like_a_year_that_is_none_is_named_and_never_read(project, name):
+    shutil.copytree(project / "data/2020", project / "data" / name)
+    edit(project / "data" / name / "report.yaml", "draft: false", "draft: true")
+    [p] = problems_for(project)
+    assert p.file == f"data/{name}" and "1949" in p.expected_zh and name in p.found
+    assert draft_years(project / "data") == set()
+
+
+def test_a_finished_year_is_never_compared_with_a_draft_before_it(archive_project):
+    edit(archive_project / "data/2019/report.yaml", "draft: false", "draft: true")
+    # 2020 leaves two changes to compute: with 2019 a draft, there is nothing to compute them from
+    found = problems_for(archive_project)
+    assert sorted((p.file, p.field) for p in found) == [("data/2020/statistics.yaml", "downloads.change_percent"),
+                                                       ("data/2020/statistics.yaml", "views.change_percent")]
+    statistics = archive_project / "data/2020/statistics.yaml"
+    edit(statistics, "views: {value: 61000}", "views: {value: 61000, change_percent: 17.31}")
+    edit(statistics, "downloads: {value: 9900}", "downloads: {value: 9900, change_percent: -10}")
+    site = load_site(archive_project / "data")
+    assert site.previous(2020) is None and site.comparable(2021) == [2020, 2021]
+    assert trends.change_of(site, 2020, "views") == D("17.31")
+    assert trends.change_of(site, 2021, "views") == figures.change(73200, 61000)
+
+
+def test_a_draft_is_compared_with_the_draft_before_it(archive_project):
+    for year in (2020, 2021):
+        edit(archive_project / f"data/{year}/report.yaml", "draft: false", "draft: true")
+    site = load_site(archive_project / "data")
+    assert site.previous(2021).year == 2020 and site.previous(2020).year == 2019
+    assert site.comparable(2021) == [2019, 2020, 2021]
+
+
+def test_a_draft_earlier_year_changes_nothing_on_the_published_cover(tmp_path):
+    """An earlier year started as a draft, with a figure far below this year's: the published
+    cover shows no change on it (before, it said "▲ 较上年提高了 400.00%")."""
+    project = copy_project(tmp_path / "project", "anju-2020")
+    shutil.copytree(project / "data/2020", project / "data/2019")
+    shutil.copytree(project / "docs/2020", project / "docs/2019")
+    draft = project / "data/2019"
+    edit(draft / "report.yaml", "draft: false", "draft: true")
+    activities = (draft / "activities.yaml").read_text(encoding="utf-8")
+    (draft / "activities.yaml").write_text(
+        activities[: activities.index("by_kind:")].replace("total: 45", "total: 9"), encoding="utf-8")
+    edit(draft / "staff.yaml", "as_of: 2020-12-31", "as_of: 2019-12-31")
+    (draft / "chronicle.yaml").write_text("events: []\n", encoding="utf-8")
+    (draft / "statistics.yaml").write_text("new_acquisitions:\n", encoding="utf-8")
+    site = built(project, tmp_path / "site")
+    zh, en = page_text(site, "index.html"), page_text(site, "en/index.html")
+    assert "各类活动45场次 " in zh and "Events held45events " in en   # no change line after them
+    assert "400" not in zh + en and "2019 年" not in zh
+    assert "提高了 18.16%" in zh and "up 18.16% on 2019" in en   # a change the year states is its own

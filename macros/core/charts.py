@@ -337,7 +337,7 @@ def _changes(year: Year, site: Site, lang: str) -> list[Chart]:
 
 
 def _trend(year: Year, site: Site, lang: str) -> list[Chart]:
-    years = [y for y in sorted(site.years) if y <= year.year and (not site.years[y].draft or y == year.year)]
+    years = site.comparable(year.year)   # a finished year is never drawn beside a draft
     from .tables import table
     labels = {i.id: _label(i.label, lang) for i in table("statistics").indicators}
     points = [{"label": labels[m], "year": str(y), "value": v, "text": fmt.number(v, lang)}

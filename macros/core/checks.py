@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from . import figures
 from .chronicle import FORMATS, PLACEHOLDER
 from .languages import CODES
-from .load import dotted, shown_path
+from .load import dotted, inside, shown_path
 from .problems import Problem
 from .schema import MonthOnly, Text
 from .site import Site, Year
@@ -195,8 +195,6 @@ def _activities(f: Finder):
     if _known(kinds, a.total) and kinds > a.total:
         f.add("activities", ("by_kind",), f"各类别场次之和不超过全年总数 {a.total}",
               f"counts by kind adding up to at most the total, {a.total}", f"之和为 / they add up to {kinds}")
-    if a.closure is not None and _known(a.closure.months) and a.closure.months > 12:
-        f.add("activities", ("closure", "months"), "不超过 12 的月数", "at most 12 months", str(a.closure.months))
 
 
 def _statistics(f: Finder, previous: Year | None):
@@ -230,10 +228,28 @@ def _chronicle(f: Finder):
     for i, e in enumerate(f.report.chronicle.events):
         previous = _event_date(f, i, e, previous)
         _event_account(f, i, e)
-        if e.photo is not None and e.photo_alt is None:
-            f.add("chronicle", ("events", i, "photo_alt"), "照片的文字说明（供读屏软件和图片无法显示时使用）",
-                  "the photo's text alternative (for screen readers and when the image cannot show)",
-                  "缺少 photo_alt / no photo_alt")
+        _event_photo(f, i, e)
+
+
+def _event_photo(f: Finder, i: int, e):
+    """A photo is a picture of this project, published with it: its path has the shape schema.py
+    states (no address, no .., not absolute), and here it is found under docs/, links followed."""
+    if e.photo is None:
+        return
+    docs = f.project / "docs"
+    picture = docs / e.photo
+    if not inside(picture, docs):
+        f.add("chronicle", ("events", i, "photo"), "docs/ 文件夹中的图片（不能是指向 docs/ 之外的链接）",
+              "a picture in the docs/ folder (not a link leading outside it)",
+              "指向 docs/ 之外的链接，未读取 / a link leading outside docs/; not read")
+    elif not picture.is_file():
+        f.add("chronicle", ("events", i, "photo"), f"docs/ 中存在的图片：把图片放到 docs/{e.photo}，或改正路径",
+              f"a picture that exists under docs/: put it at docs/{e.photo}, or correct the path",
+              f"找不到 / not found: docs/{e.photo}")
+    if e.photo_alt is None:
+        f.add("chronicle", ("events", i, "photo_alt"), "照片的文字说明（供读屏软件和图片无法显示时使用）",
+              "the photo's text alternative (for screen readers and when the image cannot show)",
+              "缺少 photo_alt / no photo_alt")
 
 
 def _event_date(f: Finder, i: int, e, previous):

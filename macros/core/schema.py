@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
@@ -30,13 +31,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# ------------------------------------------------------------ values staff type
+# ------------------------------------------------------------ figures staff type
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 
 
-def _number_mistake(value: str) -> PydanticCustomError:
-    """What was typed in place of a number, and how to type it (see validate._EXPECTED)."""
+def _number_mistake(value: str) -> PydanticCustomError | None:
+    """A figure typed the wrong way, and how to type it (see validate._EXPECTED); None when the
+    text is no figure at all."""
     text = value.strip()
     if text != text.translate(_FULLWIDTH_DIGITS):
         return PydanticCustomError("number_fullwidth", "half-width digits", {"plain": text.translate(_FULLWIDTH_DIGITS)})
@@ -46,29 +48,83 @@ def _number_mistake(value: str) -> PydanticCustomError:
         return PydanticCustomError("number_percent", "without %", {"plain": text.rstrip("% ")})
     if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", text):
         return PydanticCustomError("number_base", "a decimal number", {})
-    return PydanticCustomError("number", "a number")
+    # load.py reads 1e5 as text: a figure is written out, never made by an exponent (1e-999999999)
+    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", text):
+        return PydanticCustomError("number_exponent", "without an exponent", {})
+    return None
 
 
-def _number(value: Any) -> Any:
-    # YAML reads 1.5 as Decimal (see load.py) and 2 as int; anything else is a mistake.
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, str):
-        raise _number_mistake(value)
-    raise PydanticCustomError("number", "a number")
+@dataclass(frozen=True)
+class Quantity:
+    """A kind of figure: the range a library's year can really have, the decimals a report
+    publishes, and what staff are told to type (validate.py words each refusal with it).
+    A figure outside its range is a typing mistake, refused before any arithmetic."""
 
+    name: str
+    whole: bool
+    lowest: int
+    highest: int
+    zh: str
+    en: str
+    decimals: int = 4   # of a figure that need not be whole: 0.1396 volumes per inhabitant
 
-def _count(value: Any) -> Any:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    if isinstance(value, str):
-        mistake = _number_mistake(value)
-        if mistake.type != "number":
+    def holds(self, number: int | Decimal) -> bool:
+        if isinstance(number, Decimal) and (self.whole or not number.is_finite()):
+            return False   # 18.5 people
+        decimals = 0 if isinstance(number, int) else max(0, -number.as_tuple().exponent)
+        return self.lowest <= number <= self.highest and decimals <= self.decimals
+
+    def check(self, value: Any) -> Any:
+        """*value* as YAML read it (see load.py), or the error that tells staff how to type it."""
+        if value is None:
+            return None
+        mistake = _number_mistake(value) if isinstance(value, str) else None
+        if mistake is not None:
             raise mistake
-    raise PydanticCustomError("whole_number", "a whole number")  # 18.5, "十八", true …
+        number = value if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else None
+        if number is None or not self.holds(number):   # 十八, true, -3, 1000000000
+            raise PydanticCustomError("figure", "{quantity}", {"quantity": self.name})
+        return number if self.whole else Decimal(number)
 
+
+# The ceilings stand far above the largest library's year (the National Library of China:
+# about 4 000 万册 held, 300 000 万元 spent), and far below what could slow a build down.
+QUANTITIES = {q.name: q for q in (
+    Quantity("count", True, 0, 999_999_999, "0 到 999999999 之间的整数，如 45067",
+             "a whole number from 0 to 999999999, such as 45067"),
+    Quantity("months", True, 0, 12, "0 到 12 之间的整数（月数），如 2", "a whole number of months from 0 to 12, such as 2"),
+    Quantity("month", True, 1, 12, "1 到 12 之间的整数（月份），如 4", "a month from 1 to 12, such as 4"),
+    Quantity("amount", False, 0, 999_999_999, "0 到 999999999 之间的数，最多 4 位小数，如 16.19",
+             "a number from 0 to 999999999 with at most 4 decimals, such as 16.19"),
+    Quantity("money", False, 0, 1_000_000, "以万元为单位、0 到 1000000 之间的金额，最多 4 位小数，如 168.52",
+             "an amount in 万元 from 0 to 1000000 with at most 4 decimals, such as 168.52"),
+    Quantity("percent", False, 0, 100, "0 到 100 之间的百分数（不加 %），最多 4 位小数，如 72.73",
+             "a percentage from 0 to 100 (without %) with at most 4 decimals, such as 72.73"),
+    Quantity("change", False, -100, 100_000, "-100 到 100000 之间的变化率（%，下降为负，不加 %），最多 4 位小数，如 -8.85",
+             "a change in % from -100 to 100000 (negative for a fall, without %) with at most 4 decimals, "
+             "such as -8.85"),
+)}
+
+
+def _figure(name: str) -> Any:
+    """The field type of a kind of figure. The JSON Schema that editors use says what staff
+    may type in YAML: numbers as numbers (YAML has no decimals type), and their range."""
+    quantity = QUANTITIES[name]
+    return Optional[Annotated[int if quantity.whole else Decimal, BeforeValidator(quantity.check), WithJsonSchema(
+        {"type": ["integer" if quantity.whole else "number", "null"],
+         "minimum": quantity.lowest, "maximum": quantity.highest})]]
+
+
+Count = _figure("count")        # people, events, volumes, visits, m²
+Months = _figure("months")      # a length of time in months
+Month = _figure("month")        # a month of the year
+Amount = _figure("amount")      # 万册, TB, volumes per inhabitant, an event's figures
+Money = _figure("money")        # 万元
+Percent = _figure("percent")    # a share
+Change = _figure("change")      # a change on the previous year, %
+
+
+# ------------------------------------------------------------ texts staff type
 
 def _text(value: Any) -> Any:
     if value is None or isinstance(value, str):
@@ -97,32 +153,32 @@ class MonthOnly(str):
         return obj
 
 
-# The JSON Schema that editors use says what staff may type in YAML: numbers as
-# numbers (YAML has no decimals type), dates as YYYY-MM-DD.
-Count = Optional[Annotated[int, BeforeValidator(_count), Field(ge=0),
-                           WithJsonSchema({"type": ["integer", "null"], "minimum": 0})]]
-Amount = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0),
-                            WithJsonSchema({"type": ["number", "null"], "minimum": 0})]]
-SignedAmount = Optional[Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": ["number", "null"]})]]
-Percent = Optional[Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100),
-                             WithJsonSchema({"type": ["number", "null"], "minimum": 0, "maximum": 100})]]
-Month = Optional[Annotated[int, BeforeValidator(_count), Field(ge=1, le=12),
-                           WithJsonSchema({"type": ["integer", "null"], "minimum": 1, "maximum": 12})]]
 YesNo = Optional[Annotated[StrictBool, WithJsonSchema({"type": ["boolean", "null"]})]]
 # Text of a set shape, each with what staff are told when a value does not have it.
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 EMAIL_PATTERN = r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
+# A picture's path under docs/, folder by folder: no part may start with a dot (so no ..) and
+# none holds a colon (so no https: or C:), nor a backslash, nor what a web address would read.
+_PART = r'[^\s/\\:?#%*"<>|.][^\s/\\:?#%*"<>|]*'
+PHOTO_PATTERN = rf"^({_PART}/)*{_PART}\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[wW][eE][bB][pP]|[gG][iI][fF])$"
 PATTERNS = {
     NAME_PATTERN: ("英文小写字母、数字和下划线组成的标识，如 reader_services",
                    "an identifier of lower-case letters, digits and underscores, such as reader_services"),
     SLUG_PATTERN: ("英文小写字母、数字和连字符组成的简称，如 anju-library",
                    "a short name of lower-case letters, digits and hyphens, such as anju-library"),
     EMAIL_PATTERN: ("电子邮箱地址，如 library@example.org", "an email address such as library@example.org"),
+    PHOTO_PATTERN: ("docs/ 文件夹中图片（.jpg、.png、.webp 或 .gif）的路径，如 2020/photos/reading-day.jpg"
+                    "（不能是网址，不以 / 开头，不含 .. 和空格）",
+                    "the path of a picture (.jpg, .png, .webp or .gif) in the docs/ folder, such as "
+                    "2020/photos/reading-day.jpg (not a web address, not starting with /, no .. and no spaces)"),
 }
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]   # an English identifier: reader_services
 Identifier = Optional[Name]
 PlainText = Optional[Annotated[str, BeforeValidator(_text)]]
+# Published from this project, never from elsewhere; checks.py finds the file itself.
+PhotoPath = Optional[Annotated[str, Field(pattern=PHOTO_PATTERN)]]
+# Dates as YYYY-MM-DD in the JSON Schema editors use.
 EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema(
     {"type": ["string", "null"], "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"})]]
 
@@ -194,32 +250,32 @@ class FinanceDocument(Strict):
 class MoneyItem(Strict):
     id: Identifier = Field(description="英文标识 / identifier")
     name: Text = Field(description="项目名称 / item name")
-    amount: Amount = Field(description="金额，万元 / amount in 万元")
+    amount: Money = Field(description="金额，万元 / amount in 万元")
 
 
 class Budget(Strict):
     document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the budget notice (optional)")
-    total: Amount = Field(description="预算合计，万元 / budget total in 万元")
+    total: Money = Field(description="预算合计，万元 / budget total in 万元")
     items: Optional[list[MoneyItem]] = Field(default=None, description="预算各项（可省略）/ items (optional)")
 
 
 class Expenditure(Strict):
     document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the final accounts (optional)")
-    total: Amount = Field(description="支出合计，万元 / spending total in 万元")
+    total: Money = Field(description="支出合计，万元 / spending total in 万元")
     includes_central_fund: YesNo = Field(default=None, description="合计是否包含中央免费开放资金 / total includes the central fund")
     items: Optional[list[MoneyItem]] = Field(default=None, description="支出各项（可省略）/ items (optional)")
 
 
 class Finance(Strict):
     budget: Optional[Budget] = Field(default=None, description="本级财政预算（可省略）/ the district budget (optional)")
-    central_free_opening_fund: Amount = Field(default=None, description="中央下拨免费开放资金，万元（可省略）/ central free-opening fund (optional)")
+    central_free_opening_fund: Money = Field(default=None, description="中央下拨免费开放资金，万元（可省略）/ central free-opening fund (optional)")
     expenditure: Optional[Expenditure] = Field(default=None, description="经费支出（可省略）/ spending (optional)")
 
 
 class Measure(Strict):
     value: Count = Field(description="本年数值 / this year's value")
     # May be left empty when data/<year - 1>/ exists: the change is then computed.
-    change_percent: SignedAmount = Field(default=None, description="较上年变化，%，下降为负；有上一年数据时可留空 / change on the previous year, %; may be empty when the previous year's data exists")
+    change_percent: Change = Field(default=None, description="较上年变化，%，下降为负；有上一年数据时可留空 / change on the previous year, %; may be empty when the previous year's data exists")
 
 
 class DigitalResources(Strict):
@@ -243,7 +299,7 @@ class KindCount(Strict):
 
 
 class Closure(Strict):
-    months: Count = Field(description="闭馆月数 / months closed")
+    months: Months = Field(description="闭馆月数 / months closed")
     reopened_month: Month = Field(default=None, description="开馆月份（可省略）/ month of reopening (optional)")
 
 
@@ -261,7 +317,7 @@ class Event(Strict):
     place: Optional[Text] = Field(default=None, description="地点（可省略）/ place (optional)")
     description: Text = Field(description="记述，{date} 处填入日期 / account; {date} marks the date")
     figures: dict[Name, Amount] = Field(default_factory=dict, description="记述中引用的数字 / figures used in the account")
-    photo: Optional[str] = Field(default=None, description="照片，docs/ 下的路径（可省略）/ a photo, its path under docs/ (optional)")
+    photo: PhotoPath = Field(default=None, description="照片，docs/ 下的路径，如 2020/photos/reading-day.jpg（可省略）/ a photo, its path under docs/ (optional)")
     photo_alt: Optional[Text] = Field(default=None, description="照片的文字说明（有照片时必填）/ the photo's text alternative")
 
 

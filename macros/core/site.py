@@ -46,9 +46,19 @@ class Site:
     def project(self) -> Path:
         return self.data_dir.parent
 
+    def comparable(self, year: int) -> list[int]:
+        """The years up to *year* that a page of *year* may show beside it, oldest first. A
+        finished year is compared with no draft, so that a draft's figures never reach a
+        published page; a draft shows in the preview only, beside drafts and finished years alike."""
+        now = self.years.get(year)
+        with_drafts = now is not None and now.draft
+        return [y for y in sorted(self.years) if y <= year and (with_drafts or y == year or not self.years[y].draft)]
+
     def previous(self, year: int) -> Year | None:
-        """The report of the year before *year*, when the archive has it."""
-        return self.years.get(year - 1)
+        """The report of the year before *year*, when the archive has it and a page of *year* may
+        show it (see comparable): every change on the previous year, stated, checked or computed,
+        is taken against this one."""
+        return self.years[year - 1] if year - 1 in self.comparable(year) else None
 
     def shown_years(self, drafts: bool = False) -> list[int]:
         """Years to show, newest first; draft years only when *drafts* (the preview)."""

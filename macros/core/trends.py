@@ -2,7 +2,8 @@
 
 A change the report states is used as stated (the checks compare it with the previous
 year's data where that exists); where the report states none, it is computed from the
-previous year's value.
+previous year's value. The previous year is one a page may show (``Site.previous``): a
+finished year is never compared with a draft.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def change_of(site: Site, year: int, name: str) -> Decimal | None:
 
 
 def series(site: Site, name: str, years: list[int]) -> list[tuple[int, int]]:
-    """(year, value) of measure *name* for each of *years* that has it, oldest first."""
+    """(year, value) of measure *name* for each of *years* that has it, oldest first. *years*
+    are those a page may show together: ``site.comparable(year)`` for a page of *year*."""
     out = []
     for year in sorted(years):
         found = measure(site.years[year], name)

@@ -17,17 +17,31 @@ from pydantic import BaseModel, ValidationError
 from . import checks
 from .load import Document, dotted, inside, load_document, shown_path
 from .problems import DataError, Problem
-from .schema import PATTERNS, TOPICS, Library, ReportMeta, model_inside
+from .schema import PATTERNS, QUANTITIES, TOPICS, Library, ReportMeta, model_inside
 from .site import Site, Year
+from .years import EXPECTED_EN, EXPECTED_ZH, is_year_name
 
-YEAR_DIR = re.compile(r"^\d{4}$")
 RESTORE_HINT_ZH = "运行 make restore YEAR={year} 重新生成缺少的文件（字段齐全、数字空白），或从备份中找回"
 RESTORE_HINT_EN = "run make restore YEAR={year} to recreate missing files (every field present, figures blank), or recover it from a backup"
 
 
 def year_dirs(data_dir: Path) -> list[Path]:
     """The year folders of ``data/``, oldest first."""
-    return sorted(p for p in data_dir.iterdir() if YEAR_DIR.match(p.name) and p.is_dir()) if data_dir.is_dir() else []
+    return sorted(p for p in _folders(data_dir) if is_year_name(p.name))
+
+
+def _folders(data_dir: Path) -> list[Path]:
+    return [p for p in data_dir.iterdir() if p.is_dir()] if data_dir.is_dir() else []
+
+
+def _misnamed_years(data_dir: Path, project: Path) -> list[Problem]:
+    """Folders named like a year that is none (999, 0999, 3000, ２０２０, 2020 - 副本): never read
+    as one, and never silently left out either, so that staff know why their year is missing."""
+    return [Problem(shown_path(p, project), None, None,
+                    f"以年份命名的文件夹（{EXPECTED_ZH}）；其他文件夹（如备份）请移出 data/",
+                    f"a folder named for its year ({EXPECTED_EN}); move any other folder (a backup) out of data/",
+                    f"文件夹名 / folder name “{p.name}”")
+            for p in sorted(_folders(data_dir)) if re.match(r"\d", p.name) and not is_year_name(p.name)]
 
 
 def load_site(data_dir: Path | str) -> Site:
@@ -37,6 +51,7 @@ def load_site(data_dir: Path | str) -> Site:
     problems: list[Problem] = []
     library = _load_model(data_dir / "library.yaml", Library, project, problems)
     years: dict[int, Year] = {}
+    problems += _misnamed_years(data_dir, project)
     folders = year_dirs(data_dir)
     if not folders:
         problems.append(Problem(
@@ -140,12 +155,12 @@ def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Prob
 # pydantic error type -> (expected in Chinese, expected in English)
 _EXPECTED = {
     "missing": ("必须有这个字段（可以先留空）", "this field must be present (it may be left empty in a draft)"),
-    "number": ("一个数字，如 168.52", "a number such as 168.52"),
     "number_fullwidth": ("半角数字，如 {plain}（不用全角数字）", "half-width digits, such as {plain} (no full-width digits)"),
     "number_grouped": ("只写数字，不加千位分隔符：{plain}", "digits only, without thousands separators: {plain}"),
     "number_percent": ("只写数字，不加 %：{plain}", "the number without %: {plain}"),
     "number_base": ("普通的十进制数字", "an ordinary decimal number"),
-    "whole_number": ("一个整数，如 11", "a whole number such as 11"),
+    "number_exponent": ("写出完整的数字，不用带 e 的科学计数法（1e5 应写作 100000）",
+                        "the number written out in full, without exponent notation (1e5 is 100000)"),
     "text": ("一段文字", "a piece of text"),
     "string_type": ("一段文字", "a piece of text"),
     "event_date": ("日期，如 2020-05-18；只知道月份时写 2020-05", "a date such as 2020-05-18, or 2020-05 for a month"),
@@ -154,8 +169,6 @@ _EXPECTED = {
     "date_from_datetime_inexact": ("日期，如 2020-12-31（不含时间）", "a date such as 2020-12-31, without a time"),
     "bool_type": ("true（是）或 false（否）", "true or false"),
     "bool_parsing": ("true（是）或 false（否）", "true or false"),
-    "greater_than_equal": ("不小于 {ge} 的数", "a number not below {ge}"),
-    "less_than_equal": ("不大于 {le} 的数", "a number not above {le}"),
     "list_type": ("一个列表（每项以“- ”开头）", "a list (each item starting with '- ')"),
     "dict_type": ("一组“字段: 值”", "a mapping of 'field: value' lines"),
     "model_type": ("一组“字段: 值”", "a mapping of 'field: value' lines"),
@@ -167,6 +180,8 @@ def _found(value: Any) -> str:
     if value is None:
         return "空 / empty"
     text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    if isinstance(value, bool):
+        text = "true" if value else "false"   # as YAML is typed
     if isinstance(value, Decimal):
         text = str(value)
     if isinstance(value, (dict, list)):
@@ -193,6 +208,9 @@ def schema_problems(err: ValidationError, doc: Document, shown: str, model: type
         zh, en = _EXPECTED.get(kind, (e["msg"], e["msg"]))
         if kind == "string_pattern_mismatch":   # what the field's shape is, as schema.py says it
             zh, en = PATTERNS.get((e.get("ctx") or {}).get("pattern"), (zh, en))
+        if kind == "figure":   # the figure's range and decimals, as schema.py says them
+            quantity = QUANTITIES[e["ctx"]["quantity"]]
+            zh, en = quantity.zh, quantity.en
         context = {k: str(v) for k, v in (e.get("ctx") or {}).items()}
         zh, en = zh.format(**context), en.format(**context)
         found = "缺少此字段 / the field is missing" if kind == "missing" else _found(e.get("input"))
