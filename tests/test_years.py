@@ -4,6 +4,7 @@ later year never changes an earlier one."""
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import shutil
 import subprocess
@@ -14,9 +15,12 @@ import pytest
 
 from conftest import FIXTURES, build, built, copy_project, page_text
 from figures_in_pages import missing_figures, typed_figures
+from macros.core import chapters
 from macros.core.chapters import TODO_MARKERS
 from macros.core.validate import load_site
+from macros.tools import scaffold
 from macros.tools.scaffold import REVIEW, ScaffoldError, new_year, restore
+from test_attacks_tools import tree
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -208,3 +212,99 @@ def test_a_year_just_started_passes_check_and_lists_what_is_left(project):
     assert result.returncode == 0, result.stderr
     listed = result.stdout + result.stderr
     assert "data/2021/finance.yaml" in listed and "expenditure.includes_central_fund" in listed
+
+
+# ------------------------------------------------------------ a year is four digits, 1949–2100
+
+@pytest.mark.parametrize("src_uri, year", [
+    ("2020/finance.md", 2020), ("1949/index.md", 1949), ("2100/plan.en.md", 2100),
+    ("0999/finance.md", None), ("999/finance.md", None), ("3000/finance.md", None), ("1948/plan.md", None),
+    ("20201/plan.md", None), ("２０２０/plan.md", None), ("guide/index.md", None), ("index.md", None),
+])
+def test_a_page_belongs_to_a_year_only_in_a_folder_named_for_one(src_uri, year):
+    assert chapters.year_of(src_uri) == year
+    assert chapters.is_chapter(src_uri) == (year is not None and "index" not in src_uri)
+
+
+def test_a_folder_meant_as_a_year_that_is_none_is_refused_by_check_and_never_published(project, tmp_path):
+    """docs/0999/ or docs/3000/ are refused, not skipped: skipped, their pages would publish as
+    ordinary pages or vanish with only a line in a log; refused, staff see which folder to rename."""
+    for name in ("0999", "3000", "２０２１"):
+        shutil.copytree(project / "docs/2020", project / "docs" / name)
+    assert chapters.years(project / "docs") == [2020]
+    checked = run(project, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    for name in ("0999", "3000", "２０２１"):
+        assert f"docs/{name}/" in checked.stderr
+    assert "四位数字的年份" in checked.stderr and "four-digit year" in checked.stderr
+    site = tmp_path / "site"
+    result = build(project, site)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in said and "docs/0999/" in said and "rename the folder" in said
+    assert not (site / "0999").exists() and not (site / "3000").exists()
+
+
+# ------------------------------------------------------------ every tool is all-or-nothing
+
+def test_new_year_with_a_missing_shared_chapter_names_it_and_leaves_nothing_behind(project):
+    finance = project / "docs/2020/finance.md"
+    finance.write_text(finance.read_text(encoding="utf-8") + '\n{% include "chapters/lost.md" %}\n', encoding="utf-8")
+    before = tree(project)
+    result = run(project, "new-year", "2021")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = len(finance.read_text(encoding="utf-8").splitlines())
+    assert f"docs/2020/finance.md:{line}" in result.stderr and "chapters/lost.md" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert tree(project) == before   # no data/2021, no docs/2021, no temporary folder
+    finance.write_text(finance.read_text(encoding="utf-8").replace('{% include "chapters/lost.md" %}\n', ""),
+                       encoding="utf-8")
+    again = run(project, "new-year", "2021")   # after the fix, it simply works
+    assert again.returncode == 0, again.stderr
+    assert (project / "data/2021/report.yaml").is_file() and (project / "docs/2021/finance.md").is_file()
+
+
+def test_own_chapters_changes_no_page_when_one_include_finds_no_shared_chapter(project):
+    for page, template in (("finance.md", "finance.md"), ("statistics.md", "gone.md")):
+        (project / "docs/2020" / page).write_text(f'---\ntitle: x\n---\n\n{{% include "chapters/{template}" %}}\n',
+                                                  encoding="utf-8")
+    before = tree(project)
+    result = run(project, "own-chapters", "2020")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "docs/2020/statistics.md:5" in result.stderr and "chapters/gone.md" in result.stderr
+    assert tree(project) == before   # finance.md, which could have been done, is not done either
+
+
+@pytest.mark.parametrize("stop", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+@pytest.mark.parametrize("tool", ["new-year", "restore", "own-chapters"])
+def test_a_tool_stopped_while_moving_its_work_into_place_puts_everything_back(project, monkeypatch, tool, stop):
+    """The last step of each tool moves what it made into place, one rename each; a full disk or
+    Ctrl-C after the first rename undoes it."""
+    if tool == "restore":   # two files to restore, two to include: two renames for each tool
+        (project / "data/2020/finance.yaml").unlink()
+        (project / "data/2020/staff.yaml").unlink()
+    for page in ("finance.md", "statistics.md"):
+        (project / "docs/2020" / page).write_text(f'{{% include "chapters/{page}" %}}\n', encoding="utf-8")
+    before = tree(project)
+    renames = []
+
+    def rename(source, target):
+        renames.append(target)
+        if len(renames) == 2:
+            raise stop
+        real_rename(source, target)
+
+    real_rename = os.rename
+    monkeypatch.setattr(scaffold.os, "rename", rename)
+    action = {"new-year": lambda: new_year(project, 2021), "restore": lambda: restore(project, 2020),
+              "own-chapters": lambda: scaffold.own_chapters(project, 2020)}[tool]
+    with pytest.raises(type(stop)):
+        action()
+    assert len(renames) >= 2 and tree(project) == before
+
+
+def test_restore_of_a_year_that_is_none_writes_nothing(project):
+    with pytest.raises(ScaffoldError, match="1949"):
+        restore(project, 999)
+    with pytest.raises(ScaffoldError, match="1949"):
+        new_year(project, 3000)
+    assert not (project / "data/999").exists() and not (project / "docs/3000").exists()

@@ -3,6 +3,10 @@
 Each year's report is ``docs/<year>/``: an ``index.md`` whose front matter lists the
 chapters in order (that order numbers them: 第一章, 第二章 …), the chapters themselves,
 and an ``.en.md`` twin of each. Plain functions over paths and text: no MkDocs here.
+
+Every chapter is read through :func:`read_chapter`, the data files' reader (core/load.py),
+so that a chapter saved as GBK or UTF-16 gets the data files' message, file and line named,
+wherever it is read: `make check`, the build, the tools.
 """
 from __future__ import annotations
 
@@ -12,20 +16,23 @@ from pathlib import Path
 import yaml
 
 from .languages import CODES, DEFAULT
-from .load import shown_path
-from .problems import Problem
+from .load import read_text, shown_path
+from .problems import DataError, Problem
+from .years import EXPECTED_EN, EXPECTED_ZH, is_year_name
 
 _FRONT_MATTER = re.compile(r"\A(---[ \t]*\n(.*?\n)?---[ \t]*\n)", re.S)
-_YEAR = re.compile(r"\d{4}")
+_TWIN = re.compile(r"\.[a-z]{2}\.md$")
+_YAML = "tag:yaml.org,2002:"
+MAX_NAME_BYTES = 255   # the longest file name Linux, macOS and Windows all accept
 # What staff leave where a text is still to write or review.
 TODO_MARKERS = re.compile(r"【待填写】|（待填写|\(待填写|\bTODO\b|\[TODO\]")
 LEGACY_INCLUDE = re.compile(r"\{%-?\s*include\s+[\"']chapters/([\w.-]+)[\"']\s*-?%\}")
 
 
 def year_of(src_uri: str) -> int | None:
-    """``2020/finance.md`` -> 2020; pages outside a year folder -> None."""
+    """``2020/finance.md`` -> 2020; pages outside a year folder (``0999/x.md`` too) -> None."""
     first = src_uri.replace("\\", "/").split("/", 1)[0]
-    return int(first) if _YEAR.fullmatch(first) else None
+    return int(first) if is_year_name(first) else None
 
 
 def is_chapter(src_uri: str) -> bool:
@@ -36,6 +43,22 @@ def is_chapter(src_uri: str) -> bool:
 def is_home(src_uri: str) -> bool:
     """The site's home page (``index.md``, ``index.en.md``): the cover of the whole archive."""
     return re.fullmatch(r"index(\.[a-z]{2})?\.md", src_uri.replace("\\", "/")) is not None
+
+
+# ------------------------------------------------------------ reading a chapter
+
+def read_chapter(path: str | Path, root: Path | None = None) -> str:
+    """The chapter's text, as MkDocs reads it (UTF-8, Notepad's byte-order mark dropped), or
+    DataError naming the file as staff see it (docs/2020/plan.md) and the line where it stops
+    being UTF-8. *root* is the project: a link leading out of it is refused, unread. Without
+    it, the project is the folder that holds ``docs/``."""
+    path = Path(path)
+    root = root if root is not None else _project_of(path)
+    return read_text(path, shown_path(path, root), root)
+
+
+def _project_of(path: Path) -> Path | None:
+    return next((folder.parent for folder in path.absolute().parents if folder.name == "docs"), None)
 
 
 def split_front_matter(text: str) -> tuple[dict, str, int]:
@@ -57,25 +80,117 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     return meta, body, offset
 
 
-def front_matter(path: str | Path) -> dict:
-    return split_front_matter(Path(path).read_text(encoding="utf-8"))[0]
+def front_matter(path: str | Path, root: Path | None = None) -> dict:
+    """The page's front matter; DataError when the page cannot be read (see read_chapter)."""
+    return split_front_matter(read_chapter(path, root))[0]
+
+
+# ------------------------------------------------------------ the year folders
+
+def year_folders(docs_dir: Path) -> list[Path]:
+    """Every folder of docs/ named for a year (core/years.py), with its index.md or not."""
+    return sorted(p for p in docs_dir.iterdir() if p.is_dir() and is_year_name(p.name)) \
+        if docs_dir.is_dir() else []
 
 
 def years(docs_dir: Path) -> list[int]:
     """The years written under docs/, newest first: a folder named for its year with an index.md."""
-    return sorted((int(p.name) for p in docs_dir.iterdir()
-                   if p.is_dir() and _YEAR.fullmatch(p.name) and (p / "index.md").is_file()), reverse=True) \
-        if docs_dir.is_dir() else []
+    return sorted((int(p.name) for p in year_folders(docs_dir) if (p / "index.md").is_file()), reverse=True)
+
+
+def misnamed_years(docs_dir: Path) -> dict[str, Problem]:
+    """Folders of docs/ meant as a year (their name starts with a digit) that are none: 0999,
+    3000, 20201, ２０２１ (folder name -> its problem). Refused rather than skipped: skipped, their
+    pages would be published as ordinary pages, or vanish with only a line in a log to say so."""
+    if not docs_dir.is_dir():
+        return {}
+    return {p.name: Problem(f"docs/{_shown_name(p.name)}/", None, None,
+                            f"年份文件夹的名称是{EXPECTED_ZH}（改正文件夹名，或把它移出 docs/）",
+                            f"a year folder named as {EXPECTED_EN} (rename the folder, or move it out of docs/)",
+                            f"“{_shown_name(p.name)}” 不是年份 / is not a year")
+            for p in sorted(docs_dir.iterdir())
+            if p.is_dir() and p.name[:1].isdigit() and not is_year_name(p.name)}
+
+
+def _shown_name(name: str, limit: int = 60) -> str:
+    """*name* as a message can show it: invisible characters as escapes, a long name cut short."""
+    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in name)
+    return shown if len(shown) <= limit else f"{shown[:limit]}…（共 {len(name.encode('utf-8', 'replace'))} 字节 / bytes）"
+
+
+# ------------------------------------------------------------ the chapters an index lists
+
+def _listed(index_text: str, shown: str) -> tuple[dict[str, int], list[Problem]]:
+    """The chapters the index's ``chapters:`` lists (name -> its line in index.md), and a problem
+    for each entry that is not the plain name of a chapter file in the year's folder (plan.md):
+    a path, a translation, a name too long for any disk (it would stop the build), or one
+    listed twice."""
+    match = _FRONT_MATTER.match(index_text)
+    if not match:
+        return {}, []
+    try:   # composed, not loaded: each entry keeps its line (front matter line 1 is the file's line 2)
+        document = yaml.compose(match.group(2) or "", Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return {}, [Problem(shown, mark.line + 2 if mark else 1, None,
+                            "开头 --- 之间是正确的 YAML（冒号后有空格，每个章节一行：  - plan.md）",
+                            "valid YAML between the --- lines (a space after each colon, one chapter a line:  - plan.md)",
+                            f"YAML 语法错误 / syntax error: {getattr(err, 'problem', None) or err}")]
+    pairs = document.value if isinstance(document, yaml.MappingNode) else []
+    value = next((v for k, v in pairs if isinstance(k, yaml.ScalarNode) and k.value == "chapters"), None)
+    if value is None or (isinstance(value, yaml.ScalarNode) and value.tag == _YAML + "null"):
+        return {}, []
+    if not isinstance(value, yaml.SequenceNode):
+        return {}, [Problem(shown, value.start_mark.line + 2, "chapters", "章节文件名的列表，每行一个，如  - plan.md",
+                            "a list of chapter file names, one a line, such as  - plan.md", "不是列表 / not a list")]
+    listed: dict[str, int] = {}
+    problems: list[Problem] = []
+    for item in value.value:
+        line = item.start_mark.line + 2
+        name = item.value if isinstance(item, yaml.ScalarNode) and item.tag == _YAML + "str" else None
+        wrong = _not_a_chapter_name(name, item)
+        if wrong is None and name in listed:
+            wrong = (f"每个章节只列一次（第 {listed[name]} 行已经列出）",
+                     f"each chapter once (already listed on line {listed[name]})",
+                     f"重复的章节 / listed twice: {name}")
+        if wrong is not None:
+            problems.append(Problem(shown, line, "chapters", *wrong))
+            continue
+        listed[name] = line
+    return listed, problems
+
+
+def _not_a_chapter_name(name: str | None, item: yaml.Node) -> tuple[str, str, str] | None:
+    """(expected zh, expected en, found) when *name* is not the plain file name of a chapter."""
+    expected = ("本文件夹中中文章节的文件名，如 plan.md（不含 / 或 ..，不超过 255 字节）",
+                "the file name of a Chinese chapter in this folder, such as plan.md (no / or .., at most 255 bytes)")
+    if name is None:
+        found = item.value if isinstance(item, yaml.ScalarNode) else "列表或字典 / a list or mapping"
+        return (*expected, f"不是文件名 / not a file name: {_shown_name(str(found) or '（空 / empty）')}")
+    if len(name.encode("utf-8", "replace")) > MAX_NAME_BYTES:
+        return (*expected, f"文件名过长 / a file name too long: {_shown_name(name)}")
+    if "/" in name or "\\" in name or name in (".", "..") or ":" in name or not name.isprintable():
+        return (*expected, f"路径，不是文件名 / a path, not a file name: {_shown_name(name)}")
+    if not name.endswith(".md"):
+        return (*expected, f"不是 .md 文件 / not a .md file: {_shown_name(name)}")
+    if name == "index.md":
+        return (*expected, "index.md 是本年的目录页，不是章节 / index.md is the year's own page, not a chapter")
+    if _TWIN.search(name):
+        return (*expected, f"译文的文件名（译文随中文章节自动列出）/ a translation's name (it follows its "
+                           f"Chinese chapter by itself): {_shown_name(name)}")
+    return None
 
 
 def sources(docs_dir: Path, year: int) -> list[Path]:
     """The year's chapter files in the default language, in the order its index lists them;
-    chapters the index does not list follow in alphabetical order."""
+    chapters the index does not list follow in alphabetical order. DataError when the index
+    cannot be read; entries that name no chapter are left out here and reported by problems()."""
     folder = docs_dir / str(year)
-    listed = front_matter(folder / "index.md").get("chapters") or []
+    index = folder / "index.md"
+    listed, _ = _listed(read_chapter(index, docs_dir.parent), shown_path(index, docs_dir.parent))
     present = sorted(p.name for p in folder.glob("*.md")
-                     if p.name != "index.md" and not re.search(r"\.[a-z]{2}\.md$", p.name))
-    ordered = [name for name in listed if isinstance(name, str) and name in present]
+                     if p.name != "index.md" and not _TWIN.search(p.name) and p.is_file())
+    ordered = [name for name in listed if name in present]
     return [folder / name for name in ordered + [n for n in present if n not in ordered]]
 
 
@@ -84,19 +199,48 @@ def twin(source: Path, code: str) -> Path:
     return source if code == DEFAULT else source.with_name(f"{source.name[:-3]}.{code}.md")
 
 
+# ------------------------------------------------------------ what a year may not keep
+
+def _read_folder(folder: Path, root: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Every page of the folder (file name -> text), and a problem for each that cannot be read."""
+    texts, out = {}, []
+    for page in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            texts[page.name] = read_chapter(page, root)
+        except DataError as err:
+            out += err.problems
+    return texts, out
+
+
+def unreadable(docs_dir: Path, year: int) -> list[Problem]:
+    """A problem for each page of the year's folder that is not UTF-8 (or no ordinary file)."""
+    return _read_folder(docs_dir / str(year), docs_dir.parent)[1]
+
+
 def problems(docs_dir: Path, year: int, draft: bool) -> list[Problem]:
-    """What a finished year may not keep: a listed chapter that does not exist, a page without
-    its translation, a to-do marker. A draft keeps all of these, and is never published."""
-    if draft:
+    """What no year may have, a draft included (the preview could not show it): a page that is
+    not UTF-8, a ``chapters:`` entry that is not a chapter's file name. And what a finished year
+    may not keep: a listed chapter that does not exist, a page without its translation, a to-do
+    marker. A draft keeps those, and is never published."""
+    root, folder = docs_dir.parent, docs_dir / str(year)
+    index = folder / "index.md"
+    if draft and not folder.is_dir():
         return []
-    root, folder, out = docs_dir.parent, docs_dir / str(year), []
-    listed = front_matter(folder / "index.md").get("chapters") or []
-    for name in listed:
-        if not (folder / str(name)).is_file():
-            out.append(Problem(shown_path(folder / "index.md", root), 1, "chapters",
+    texts, out = _read_folder(folder, root)
+    if "index.md" not in texts:
+        return out or ([] if draft else [Problem(shown_path(index, root), None, None,
+                                                  "本年的目录页，列出各章", "the year's own page, listing its chapters",
+                                                  "文件不存在 / the file is missing")])
+    listed, wrong = _listed(texts["index.md"], shown_path(index, root))
+    out += wrong
+    if draft:
+        return out
+    for name, line in listed.items():
+        if not (folder / name).is_file():   # a plain name, checked above: never a path, never too long
+            out.append(Problem(shown_path(index, root), line, "chapters",
                                "index.md 的 chapters 中只列出存在的章节文件", "only existing chapter files under chapters",
                                f"没有文件 / no such file: {name}"))
-    for source in [folder / "index.md", *sources(docs_dir, year)]:
+    for source in [index, *sources(docs_dir, year)]:
         for code in CODES:
             page = twin(source, code)
             if not page.is_file():
@@ -105,7 +249,7 @@ def problems(docs_dir: Path, year: int, draft: bool) -> list[Problem]:
                                    f"the translation of {source.name}, {page.name}",
                                    "文件不存在 / the file is missing"))
                 continue
-            for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            for number, line in enumerate(texts.get(page.name, "").splitlines(), 1):
                 marker = TODO_MARKERS.search(line)
                 if marker:
                     out.append(Problem(shown_path(page, root), number, None,

@@ -36,7 +36,10 @@ def draw(config, command: str) -> None:
         for source in chapters.sources(docs, year):
             for code in CODES:
                 page = chapters.twin(source, code)
-                text = (page if page.is_file() else source).read_text(encoding="utf-8")
+                try:
+                    text = chapters.read_chapter(page if page.is_file() else source)
+                except DataError:
+                    continue   # its page says why it cannot be read
                 for name in CHART_CALL.findall(text):
                     _want(wanted, name, site, year, code, cache)
     if not wanted:

@@ -28,6 +28,7 @@ def load(env) -> None:
         site = _validated(project / "data")
         found = [p for year, report in sorted(site.years.items())
                  for p in chapters.problems(Path(env.conf["docs_dir"]), year, report.draft)]
+        found += list(chapters.misnamed_years(Path(env.conf["docs_dir"])).values())
         if found:
             raise DataError(found)
     except DataError as err:

@@ -9,17 +9,26 @@ MkDocs' ``draft_docs`` leaves its pages out of `mkdocs build`.
 The preview (`mkdocs serve`) builds the pages of one year only, the one being edited
 (its files changed last), with the cover and the data page: every save is shown in about
 a second however long the archive grows. MkDocs' ``exclude_docs`` leaves the others out.
+
+A year is a folder named as core/years.py says (2020; never 0999 or 3000). A folder of
+``docs/`` meant as a year that is none, or a page of a year that is not UTF-8 (which MkDocs
+would stop on with a traceback), stops a build with the staff's message; the preview leaves
+that folder out and says why in its log, and for a page that is not UTF-8 every page of the
+preview shows its message (data.py reports chapters.problems).
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pathspec
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from ..core import chapters
 from ..core.build_date import source_date_epoch
+from ..core.problems import DataError, Problem
 from ..core.validate import draft_years
 
 log = get_plugin_logger("report")
@@ -34,21 +43,53 @@ def configure(config, command: str) -> None:
     config.extra["preview"] = preview
     drafts = draft_years(project / "data")
     docs_dir = Path(config.docs_dir)
-    shown = [y for y in chapters.years(docs_dir) if preview or y not in drafts]
+    unfit = refused_folders(docs_dir)
+    if unfit and command != "serve":
+        raise PluginError(DataError([p for found in unfit.values() for p in found]).report())
+    # The preview goes on without them and says why: as info, since with `strict: true` a
+    # warning would stop the preview.
+    for folder, found in unfit.items():
+        log.info(f"预览不包括 docs/{folder}/ / The preview leaves docs/{folder}/ out:\n"
+                 + "\n".join(p.render() for p in found))
+    _leave_out(config, unfit)
+    shown = [y for y in chapters.years(docs_dir) if (preview or y not in drafts) and str(y) not in unfit]
     if command == "serve" and len(shown) > 1:
         edited = being_edited(project, shown)
-        left_out = [y for y in shown if y != edited]
-        others = pathspec.GitIgnoreSpec.from_lines([f"/{y}/" for y in left_out])
-        config.exclude_docs = pathspec.GitIgnoreSpec([*config.exclude_docs.patterns, *others.patterns]) \
-            if config.exclude_docs else others
+        _leave_out(config, [str(y) for y in shown if y != edited])
         shown = [edited]
         log.info(f"预览只生成正在编辑的 {edited} 年 / The preview builds the year being edited only: {edited}")
     config.extra["report_years"] = shown
     config.extra["report_drafts"] = [y for y in shown if y in drafts]
     config.nav = navigation(config.nav, docs_dir, shown)
-    hidden = [y for y in chapters.years(docs_dir) if y not in shown and y in drafts]
+    # every draft's folder, with its index.md or not: a page of a draft never publishes
+    hidden = [p.name for p in chapters.year_folders(docs_dir) if int(p.name) in drafts and int(p.name) not in shown]
     if hidden:
-        config.draft_docs = pathspec.GitIgnoreSpec.from_lines([f"/{year}/" for year in hidden])
+        config.draft_docs = pathspec.GitIgnoreSpec.from_lines([_folder_pattern(name) for name in hidden])
+
+
+def refused_folders(docs_dir: Path) -> dict[str, list[Problem]]:
+    """The folders of docs/ no build may publish (folder name -> its problems): a folder meant as a
+    year that is none (0999, 3000), and a year whose pages are not all UTF-8."""
+    unfit = {name: [problem] for name, problem in chapters.misnamed_years(docs_dir).items()}
+    for folder in chapters.year_folders(docs_dir):
+        found = chapters.unreadable(docs_dir, int(folder.name))
+        if found:
+            unfit[folder.name] = found
+    return unfit
+
+
+def _leave_out(config, folders) -> None:
+    """Leave these folders of docs/ out of the build, with MkDocs' ``exclude_docs``."""
+    if not folders:
+        return
+    spec = pathspec.GitIgnoreSpec.from_lines([_folder_pattern(name) for name in folders])
+    config.exclude_docs = pathspec.GitIgnoreSpec([*config.exclude_docs.patterns, *spec.patterns]) \
+        if config.exclude_docs else spec
+
+
+def _folder_pattern(name: str) -> str:
+    """The gitignore pattern of one top folder of docs/, its name taken literally."""
+    return "/" + re.sub(r"([\\*?\[\]!# ])", r"\\\1", name) + "/"
 
 
 def being_edited(project: Path, years: list[int]) -> int:

@@ -2,7 +2,10 @@
 
 Exit status 0 when everything is sound, 1 with every problem listed otherwise. A draft
 year lists its empty fields as a to-do list without failing; a finished year may keep no
-to-do marker and must have every translation.
+to-do marker and must have every translation. Every year, a draft too, has its pages in
+UTF-8 and lists its chapters by their file names; a folder of docs/ meant as a year is
+named as one (2021, never 0999). The data and the chapters are checked together, so that
+one run lists everything to fix.
 """
 from __future__ import annotations
 
@@ -10,19 +13,26 @@ import sys
 from pathlib import Path
 
 from ..core import chapters
-from ..core.problems import DataError
-from ..core.validate import load_site
+from ..core.problems import DataError, Problem
+from ..core.validate import draft_years, load_site, year_dirs
+from ..core.years import is_year_name
 
 
 def check(data_dir: Path) -> int:
+    docs_dir = data_dir.parent / "docs"
+    found: list[Problem] = []
+    site = None
     try:
         site = load_site(data_dir)
-        found = [p for year, report in sorted(site.years.items())
-                 for p in chapters.problems(data_dir.parent / "docs", year, report.draft)]
-        if found:
-            raise DataError(found)
     except DataError as err:
-        print(err.report(), file=sys.stderr)
+        found += err.problems
+    # with the data unreadable, its folders and report.yaml still say which years are drafts
+    drafts = {y for y, report in site.years.items() if report.draft} if site else draft_years(data_dir)
+    years = sorted(site.years) if site else [int(p.name) for p in year_dirs(data_dir) if is_year_name(p.name)]
+    found += [p for year in years for p in chapters.problems(docs_dir, year, year in drafts)]
+    found += chapters.misnamed_years(docs_dir).values()
+    if found:
+        print(DataError(found).report(), file=sys.stderr)
         return 1
     for year in sorted(site.years):
         report = site.years[year]
