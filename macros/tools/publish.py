@@ -3,6 +3,7 @@
 A web root (DEST) holds::
 
     current -> releases/<name>      the symlink the web server serves (nginx: root <DEST>/current;)
+    history                         what readers were shown: one line per publish or rollback
     releases/<name>/                one release: <UTC time>-<commit>, a built site with its build.json
     releases/.incoming-<tag>/       an upload in progress, one per publishing process
     releases/.deleting-<name>/      an old release being pruned
@@ -20,24 +21,35 @@ A publish proves the site first (build.json matches every file, no broken link, 
    indexes (about 1.25 MiB);
 3. under the lock again: hashes the upload against the site's build.json, renames it to ``releases/<name>``
    and switches ``current`` in one step (a new symlink renamed over the old), so readers see the old site
-   or the new one, never a mixture; then prunes.
+   or the new one, never a mixture; appends ``<UTC time> publish <name>`` to ``history``; then prunes.
 
 Two publishes to one DEST at once therefore both succeed, one after the other; a publish that cannot get the
 lock within PUBLISH_LOCK_WAIT seconds (default 300) gives up with exit status 75 and says so.
 
-Only *verified* releases count: a folder under releases/ whose build.json lists exactly the files present
-(checked without hashing; rollback also hashes every file of the release before pointing ``current`` at it).
-Pruning keeps the five newest verified releases and, whatever their age, the one ``current`` points at, the
-one before it and the one it pointed at before this publish; it deletes older verified releases (renamed to
-``.deleting-…`` first, so a killed publish never leaves half a release), the ``.deleting-…`` left by a killed
-publish, and uploads whose owner is gone (their folder's lock is free: the process that held it has ended).
-Anything else under releases/ is left alone and reported. Rollback points ``current`` at the newest verified
-release older than the one it points at.
+A *release* is only what this tool made: a folder named ``<UTC time>-<commit>`` as `release_name` names it,
+holding a build.json that lists at least one file and exactly the regular files present (checked without
+hashing; rollback also hashes every file before pointing ``current`` at it), and nothing else: no link, no
+pipe. Nothing under releases/ is ever read through a link, and only folders with a release's name are read
+at all. Anything else there (a hand-made copy, an empty folder, a link) is left alone and reported.
 
-DEST is a local folder or, for the library's server, ``user@host:/path``: then the same steps run there
-through one ssh session (its ssh command from PUBLISH_SSH, default ``ssh``) that needs only a POSIX shell,
-coreutils, findutils, rsync and flock on the server; the session exits, releasing its locks, as soon as its
-connection closes, so a publish killed at any moment leaves no lock held behind it.
+Rollback undoes the last publish: it returns to what readers were shown before it, by the history, and
+appends ``<UTC time> rollback <name>``, so that the next rollback undoes the publish before that (publish
+v1, v2, v3, roll back to v2, publish v4: rollbacks go to v2, then v1; never to v3, rolled away from). A web
+root published before the history existed starts it with ``found`` lines: its releases up to ``current``
+in name order, the order the old rollback stepped back through.
+
+Pruning keeps the five releases readers were shown most recently, the one ``current`` points at and the one
+rollback would return to; it deletes older releases (renamed to ``.deleting-…`` first, so a killed publish
+never leaves half a release), the ``.deleting-…`` a killed or failed prune left, and uploads whose owner is
+gone (their folder's lock is free: the process that held it has ended). What cannot be deleted (a file made
+immutable, a folder another user owns) is passed over and reported; the rest is pruned all the same.
+
+DEST is a local folder or, for the library's server, ``user@host:/absolute/path``: then the same steps run
+there through one ssh session (its ssh command from PUBLISH_SSH, default ``ssh``) that needs only a POSIX
+shell, coreutils, findutils, rsync and flock on the server; the session exits, releasing its locks, as soon
+as its connection closes, so a publish killed at any moment leaves no lock held behind it. DEST is checked
+before anything is done and never reaches a shell as text: on the server it is one quoted word, and rsync
+gets it with --protect-args.
 """
 from __future__ import annotations
 
@@ -45,6 +57,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import posixpath
 import re
 import secrets
 import shlex
@@ -52,20 +65,30 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .linkcheck import broken_links
-from .release import MANIFEST, ReleaseError, describe, differences, load_manifest, parse_manifest, verify
+from .release import (MANIFEST, MANIFEST_LIMIT, ReleaseError, describe, differences, load_manifest,
+                      manifest_problem, parse_manifest, sha256_of, site_files, verify)
 
 KEEP = 5
 RELEASES = "releases"
+HISTORY = "history"
 LOCK = ".publish.lock"
 INCOMING = ".incoming-"
 DELETING = ".deleting-"
 BUSY = 75  # EX_TEMPFAIL: another publish held the web root for longer than PUBLISH_LOCK_WAIT
+USAGE = 2  # a DEST that names no web root, like any other wrong argument
 DEFAULT_WAIT = 300
-SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")  # the only names publishing ever acts on
+# The names this tool gives, and the only ones it acts on: a release (release_name), an upload's tag.
+RELEASE = re.compile(r"\d{8}T\d{12}Z(?:-[0-9a-f]{4,40})?\Z")
+UPLOAD = re.compile(r"\d{8}T\d{6}-\d+-[0-9a-f]{8}\Z")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+:-]*\Z")  # the only words ever sent to the server's script
+EVENT = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) (found|publish|rollback) (\S+)\Z")
+# [user@]host, as ssh takes it: never an option (a leading "-"), never shell text
+HOST = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*@)?[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
 
 
 class PublishError(ReleaseError):
@@ -76,6 +99,10 @@ class Busy(PublishError):
     status = BUSY
 
 
+class BadDest(PublishError):
+    status = USAGE
+
+
 def _message(code: str, dest: str, **extra) -> str:
     wait = extra.get("wait")
     messages = {
@@ -83,6 +110,11 @@ def _message(code: str, dest: str, **extra) -> str:
                         f"(or user@host:/path); choose another path or move that file away",
         "no-dest": f"{dest} 不存在，那里还没有发布过 / does not exist: nothing was ever published there (check --dest)",
         "releases-not-dir": f"{dest}/{RELEASES} 不是文件夹 / is not a folder: move it away, then run this again",
+        "releases-link": f"{dest}/{RELEASES} 是符号链接，发布从不经链接读写 / is a symbolic link, and publishing never "
+                         f"reads or writes through a link: make it a real folder (or move it away), then run this "
+                         f"again",
+        "history-not-file": f"{dest}/{HISTORY} 不是普通文件（链接？）/ is not a regular file (a link?): publishing "
+                            f"appends to it; move it away, then run this again",
         "current-not-link": f"{dest}/current 是普通文件或文件夹，不是发布切换的符号链接（旧的网站根目录？）/ is a real "
                             f"file or folder, not the symlink publishing switches (an old web root?): move it aside "
                             f"(mv {dest}/current {dest}/current.old), publish again, and keep the web server's "
@@ -115,7 +147,8 @@ def _commit() -> str | None:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     except OSError:  # no git on this machine
         return None
-    return out.stdout.strip() if SAFE.match(out.stdout.strip()) else None
+    commit = out.stdout.strip()
+    return commit if RELEASE.match(f"{release_name()}-{commit}") else None
 
 
 def check(site: Path) -> bytes:
@@ -132,34 +165,93 @@ def check(site: Path) -> bytes:
     return raw
 
 
+# ------------------------------------------------------------ DEST: checked before anything is done
+
+def _remote(dest: str) -> tuple[str, str] | None:
+    host, sep, path = dest.partition(":")
+    return (host, path) if sep and "@" in host or (sep and not Path(dest).exists() and "/" not in host) else None
+
+
+def web_root(dest: str) -> LocalRoot | RemoteRoot:
+    """The web root DEST names, or BadDest saying in one line why it names none."""
+    if not dest.strip():
+        raise BadDest("没有给出 DEST（网站根目录）/ DEST is empty: name the web root, e.g. "
+                      "DEST=/srv/annual-report or DEST=deploy@www.example.org:/srv/annual-report")
+    if any(unicodedata.category(c) == "Cc" for c in dest):
+        raise BadDest(f"DEST 含有控制字符（换行、制表符等）：{dest!r} / DEST holds a control character "
+                      f"(a newline, a tab…): {dest!r}; type the path again")
+    if dest.startswith("-"):
+        raise BadDest(f"DEST 不能以 - 开头：{dest!r} / DEST must not start with '-' ({dest!r} would be read as an "
+                      f"option): for a folder of that name, write ./{dest}")
+    remote = _remote(dest)
+    if remote is None:
+        if os.path.realpath(dest) == "/":
+            raise BadDest(f"DEST 不能是根目录 / 本身：{dest!r} / DEST cannot be / itself ({dest!r}): "
+                          f"name a folder, e.g. /srv/annual-report")
+        return LocalRoot(Path(dest))
+    host, path = remote
+    if not HOST.match(host):
+        raise BadDest(f"DEST 中的主机无效：{host!r} / not a valid user@host in DEST: {host!r} (letters, digits and "
+                      f". _ - only), e.g. deploy@www.example.org:/srv/annual-report")
+    if not path:
+        raise BadDest(f"DEST 的冒号后没有路径：{dest!r} / DEST has no path after the colon: {dest!r} (is DEPLOY_PATH "
+                      f"empty?); name the web root on the server, e.g. {host}:/srv/annual-report")
+    if not path.startswith("/"):
+        raise BadDest(f"DEST 中服务器上的路径应以 / 开头：{path!r} / the path on the server in DEST must be absolute "
+                      f"(start with /): {path!r}, e.g. {host}:/srv/annual-report")
+    if not posixpath.normpath(path).strip("/"):
+        raise BadDest(f"DEST 不能是服务器的根目录 / 本身：{dest!r} / DEST cannot be the server's / itself ({dest!r}): "
+                      f"name a folder, e.g. {host}:/srv/annual-report")
+    return RemoteRoot(host, path)
+
+
 # ------------------------------------------------------------ what is under releases/
 
 @dataclass
 class Entry:
-    """One thing under releases/, as the inventory saw it."""
+    """One thing under releases/, as the inventory saw it (never through a link)."""
     name: str
     kind: str  # "d" folder, "l" symlink, "f" anything else
-    manifest: bytes | None = None  # build.json's bytes, for folders not starting with "."
-    files: set[str] = field(default_factory=set)  # every file but build.json, relative
+    manifest: bytes | None = None  # build.json's bytes, read only for a folder with a release's name
+    files: set[str] = field(default_factory=set)  # every regular file but build.json, relative
+    others: set[str] = field(default_factory=set)  # links, pipes, devices: no release holds one
 
     def problem(self) -> str | None:
-        """Why this is not a verified release, or None. Cheap: the file list, no hashing."""
+        """Why this is not a release this tool made and can serve, or None. Cheap: the file list, no hashing."""
         if self.kind != "d":
             return "不是文件夹 / not a folder"
-        if not SAFE.match(self.name):
-            return "不是版本的名字 / not a release's name"
+        if not RELEASE.match(self.name):
+            return "不是本工具生成的版本名 / not a name this tool gives a release (<UTC time>-<commit>)"
         if self.manifest is None:
             return f"没有 {MANIFEST} / no {MANIFEST}"
         manifest = parse_manifest(self.manifest)
         if manifest is None:
             return f"{MANIFEST} 已损坏 / damaged {MANIFEST}"
-        if manifest.get("preview") or manifest.get("drafts"):
-            return "预览构建 / a preview build"
+        problem = manifest_problem(manifest)
+        if problem:
+            return problem
+        if self.others:
+            return f"含有链接或特殊文件 / holds links or special files: {describe(sorted(self.others))}"
         listed = set(manifest["files"])
         if listed != self.files:
             return (f"文件与 {MANIFEST} 不符 / files differ from {MANIFEST}: "
                     f"{len(listed - self.files)} missing, {len(self.files - listed)} extra")
         return None
+
+
+def inventory(root) -> list[Entry]:
+    """What is under releases/; only a folder with a release's name is looked into."""
+    entries = []
+    for name, kind in root.entries():
+        entry = Entry(name, kind)
+        if kind == "d" and RELEASE.match(name):
+            entry.manifest, entry.files, entry.others = root.contents(name)
+        entries.append(entry)
+    return entries
+
+
+def _verified(entries: list[Entry]) -> list[str]:
+    return sorted(e.name for e in entries if e.problem() is None)
 
 
 def _hash_problem(manifest_raw: bytes | None, actual: dict[str, str], expected_raw: bytes | None = None) -> str | None:
@@ -169,20 +261,87 @@ def _hash_problem(manifest_raw: bytes | None, actual: dict[str, str], expected_r
         return f"{MANIFEST} 缺失或损坏 / missing or damaged {MANIFEST}"
     if expected_raw is not None and actual.get(MANIFEST) != hashlib.sha256(expected_raw).hexdigest():
         return f"{MANIFEST} 不是所发布网站的 / not the published site's {MANIFEST}"
-    files = {path: digest for path, digest in actual.items() if path.rsplit("/", 1)[-1] != MANIFEST}
+    files = {path: digest for path, digest in actual.items() if path != MANIFEST}
     changed = differences(manifest["files"], files)
     return f"文件与 {MANIFEST} 不符 / files differ from {MANIFEST}: {describe(changed)}" if changed else None
 
 
 def _release_of(target: str | None) -> str | None:
-    """The release a symlink target like 'releases/<name>' names, or None."""
+    """The name a symlink target like 'releases/<name>' names, or None."""
     if not target:
         return None
     path = Path(target.rstrip("/"))
-    return path.name if path.parent.name == RELEASES and SAFE.match(path.name) else None
+    return path.name if path.parent.name == RELEASES and WORD.match(path.name) else None
+
+
+# ------------------------------------------------------------ the history: what readers were shown
+
+def parse_history(raw: bytes) -> list[tuple[str, str]]:
+    """The (event, release) lines of a history file, oldest first; a line that is not one is passed over."""
+    events = []
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        match = EVENT.match(line.strip())
+        if match and RELEASE.match(match.group(3)):
+            events.append((match.group(2), match.group(3)))
+    return events
+
+
+def _shown(events: list[tuple[str, str]], verified: list[str], live: str | None) -> list[str]:
+    """The releases readers were shown, oldest first, less what rollbacks undid: a rollback to X takes back
+    everything shown after X. Without a history (a web root published before there was one), the verified
+    releases up to current in name order: the order the rollback of that time stepped back through."""
+    if not events:
+        if live is None:
+            return []
+        return [n for n in verified if live not in verified or n <= live]
+    shown: list[str] = []
+    for event, name in events:
+        if event == "rollback" and name in shown:
+            del shown[len(shown) - shown[::-1].index(name):]
+        else:
+            shown.append(name)
+    return shown
+
+
+def _undo_chain(shown: list[str], live: str | None) -> list[str]:
+    """Where rollbacks go, one after another, newest first. When current is not what the history last
+    showed (changed by hand, or a publish killed between its switch and its record), the first step is
+    back to what the history last showed."""
+    chain = shown[:-1] if shown and shown[-1] == live else shown
+    return list(dict.fromkeys(n for n in reversed(chain) if n != live))
+
+
+def _most_recently_shown(events: list[tuple[str, str]], verified: list[str]) -> list[str]:
+    """The verified releases, the one readers saw last first; those never shown (an upload settled by a
+    publish killed before its switch, or older than the history) after them, newest name first."""
+    seen = [n for n in dict.fromkeys(name for _, name in reversed(events)) if n in verified]
+    return seen + [n for n in reversed(verified) if n not in seen]
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _remember(root, events: list[tuple[str, str]], seed: list[str], event: str, name: str) -> list[tuple[str, str]]:
+    """Append a publish or rollback to the history, under the lock. A web root without a history yet
+    starts it with what was found there (seed). Returns the history as it now reads."""
+    lines = [] if events else [("found", n) for n in seed]
+    lines.append((event, name))
+    try:
+        for what, release in lines:
+            root.record(_stamp(), what, release)
+    except (OSError, PublishError) as err:
+        print(f"⚠ {root.label}: 无法写入 {HISTORY}，下一次回退可能按旧规则进行 / could not append to {HISTORY}; the "
+              f"next rollback may follow the name order instead: {err}", file=sys.stderr)
+    return events + lines
 
 
 # ------------------------------------------------------------ local web root
+
+def _first_error(errors: list[str]) -> str | None:
+    return errors[0] + (f"（及另外 {len(errors) - 1} 处 / and {len(errors) - 1} more）" if len(errors) > 1 else "") \
+        if errors else None
+
 
 class LocalRoot:
     def __init__(self, dest: Path):
@@ -198,14 +357,19 @@ class LocalRoot:
                 raise PublishError(_message("dest-not-dir", self.label))
             if mode == "rollback":
                 raise PublishError(_message("no-dest", self.label))
-        if (self.releases.exists() or self.releases.is_symlink()) and not self.releases.is_dir():
+        if self.releases.is_symlink():
+            raise PublishError(_message("releases-link", self.label))
+        if self.releases.exists() and not self.releases.is_dir():
             raise PublishError(_message("releases-not-dir", self.label))
         if (d / "current").exists() and not (d / "current").is_symlink():
             raise PublishError(_message("current-not-link", self.label))
+        history = d / HISTORY
+        if history.is_symlink() or (history.exists() and not history.is_file()):
+            raise PublishError(_message("history-not-file", self.label))
         try:
             if mode == "publish":
                 self.releases.mkdir(parents=True, exist_ok=True)
-            self._lock_fd = os.open(d / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            self._lock_fd = os.open(d / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except PermissionError:
             raise PublishError(_message("cannot-write", self.label)) from None
 
@@ -243,27 +407,27 @@ class LocalRoot:
         command = ["rsync", "-a", "--no-times", "--checksum"]
         if base:
             command.append(f"--link-dest={(self.releases / base).resolve()}")
-        subprocess.run([*command, f"{site}/", f"{self.releases / (INCOMING + tag)}/"], check=True)
+        subprocess.run([*command, "--", f"{site}/", f"{self.releases / (INCOMING + tag)}/"], check=True)
 
-    def inventory(self) -> list[Entry]:
+    def entries(self) -> list[tuple[str, str]]:
         if not self.releases.is_dir():
             return []
-        entries = []
-        for path in sorted(self.releases.iterdir()):
-            kind = "l" if path.is_symlink() else "d" if path.is_dir() else "f"
-            entry = Entry(path.name, kind)
-            if kind == "d" and not path.name.startswith("."):
-                if (path / MANIFEST).is_file():
-                    entry.manifest = (path / MANIFEST).read_bytes()
-                entry.files = {p.relative_to(path).as_posix() for p in path.rglob("*")
-                               if p.is_file() and p.name != MANIFEST}
-            entries.append(entry)
-        return entries
+        with os.scandir(self.releases) as found:
+            return sorted((e.name, "l" if e.is_symlink() else "d" if e.is_dir(follow_symlinks=False) else "f")
+                          for e in found)
+
+    def contents(self, name: str) -> tuple[bytes | None, set[str], set[str]]:
+        folder = self.releases / name
+        files, others = site_files(folder)
+        manifest = None
+        if MANIFEST in files:
+            with os.fdopen(os.open(folder / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
+                manifest = file.read(MANIFEST_LIMIT + 1)
+        return manifest, set(files) - {MANIFEST}, set(others)
 
     def hashes(self, name: str) -> dict[str, str]:
         folder = self.releases / name
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in folder.rglob("*") if p.is_file()}
+        return {path: sha256_of(folder / path) for path in site_files(folder)[0]}
 
     def settle(self, tag: str, name: str) -> bool:
         target = self.releases / name
@@ -280,32 +444,57 @@ class LocalRoot:
         os.symlink(f"{RELEASES}/{name}", temporary)
         os.replace(temporary, self.dest / "current")
 
-    def remove(self, name: str) -> None:
-        doomed = self.releases / (DELETING + name)
-        os.rename(self.releases / name, doomed)
-        shutil.rmtree(doomed)
-
-    def purge(self, name: str) -> None:
-        shutil.rmtree(self.releases / name)
-
-    def reap(self, name: str) -> bool:
-        """Delete an upload whose owner has gone (its folder lock is free)."""
+    def remove(self, name: str) -> str | None:
+        """Delete a release: renamed first, so that what is left of a failed delete is never taken for one.
+        Returns why it could not be deleted, or None."""
         try:
-            fd = os.open(self.releases / name, os.O_RDONLY | os.O_DIRECTORY)
+            os.rename(self.releases / name, self.releases / (DELETING + name))
+        except OSError as err:
+            return f"{RELEASES}/{name}: {err.strerror}"
+        return self.purge(DELETING + name)
+
+    def purge(self, name: str) -> str | None:
+        """Delete as much of releases/<name> as can be deleted (rmtree never follows a link); why not all, or None."""
+        errors: list[str] = []
+        shutil.rmtree(self.releases / name, onerror=lambda _, path, info: errors.append(
+            f"{Path(path).relative_to(self.dest)}: {getattr(info[1], 'strerror', None) or info[1]}"))
+        return _first_error(errors)
+
+    def reap(self, name: str) -> str | None:
+        """Delete an upload whose owner has gone (its folder lock is free); why it could not be, or None."""
+        try:
+            fd = os.open(self.releases / name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except FileNotFoundError:
-            return False
+            return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False  # a publish is uploading into it right now
+            return None  # a publish is uploading into it right now
         finally:
             os.close(fd)
-        shutil.rmtree(self.releases / name, ignore_errors=True)  # its owner may be removing it too
-        return True
+        if not (self.releases / name).exists():
+            return None  # its owner removed it meanwhile
+        return self.purge(name)
 
     def drop(self, tag: str) -> None:
         shutil.rmtree(self.releases / (INCOMING + tag), ignore_errors=True)  # still ours: locked
         self._close_incoming()
+
+    def history(self) -> bytes:
+        try:
+            with os.fdopen(os.open(self.dest / HISTORY, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
+                file.seek(max(0, os.fstat(file.fileno()).st_size - MANIFEST_LIMIT))
+                return file.read()
+        except FileNotFoundError:
+            return b""
+
+    def record(self, stamp: str, event: str, name: str) -> None:
+        fd = os.open(self.dest / HISTORY, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            os.write(fd, f"{stamp} {event} {name}\n".encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def _close_incoming(self) -> None:
         if self._incoming_fd is not None:
@@ -321,49 +510,65 @@ class LocalRoot:
 
 # ------------------------------------------------------------ remote web root (one ssh session)
 
-# Run by `sh -c` on the server with d, mode and wait set before it. It answers one command per line read
-# from stdin; each answer is NUL-separated fields ending with "\004<status>". When stdin closes (the
-# publisher ended, or was killed, or its connection dropped) `read` fails and the script ends, and with it
-# the locks it held on fd 8 (the web root's) and fd 9 (this publish's upload folder).
+# Run by `sh -c` on the server with d, mode, wait and limit set before it. It answers one command per line
+# read from stdin; each answer is NUL-separated fields ending with "\004<status>". A field that carries data
+# starts with a letter saying what it is (E an entry, M build.json, F a file, L the link, H the history,
+# ! an error), so no data can be taken for the end of an answer. When stdin closes (the publisher ended, or
+# was killed, or its connection dropped) `read` fails and the script ends, and with it the locks it held on
+# fd 8 (the web root's) and fd 9 (this publish's upload folder). find runs without -L and every read of
+# releases/ checks for a link first: nothing there is followed.
 REMOTE_SCRIPT = r"""
 end() { printf '\004%s\0' "$1"; }
 fail() { printf '%s\0' "$1"; end 1; exit 1; }
+say() { printf '!%s\0' "$(printf '%s\n' "$1" | head -n 1)"; }
+gone() { if out=$(rm -rf -- "$1" 2>&1); then end 0; else say "$out"; end 1; fi; }
 if [ -d "$d" ]; then :
 elif [ -e "$d" ] || [ -L "$d" ]; then fail dest-not-dir
 elif [ "$mode" = rollback ]; then fail no-dest
 fi
-if [ -e "$d/releases" ] || [ -L "$d/releases" ]; then [ -d "$d/releases" ] || fail releases-not-dir; fi
+if [ -L "$d/releases" ]; then fail releases-link; fi
+if [ -e "$d/releases" ] && [ ! -d "$d/releases" ]; then fail releases-not-dir; fi
 if [ -e "$d/current" ] && [ ! -L "$d/current" ]; then fail current-not-link; fi
-if [ "$mode" = publish ]; then mkdir -p "$d/releases" 2>/dev/null || fail cannot-write; fi
-cd "$d" 2>/dev/null || fail cannot-write
+if [ -L "$d/history" ] || { [ -e "$d/history" ] && [ ! -f "$d/history" ]; }; then fail history-not-file; fi
+if [ "$mode" = publish ]; then mkdir -p -- "$d/releases" 2>/dev/null || fail cannot-write; fi
+cd -- "$d" 2>/dev/null || fail cannot-write
 command exec 8>>.publish.lock 2>/dev/null || fail cannot-write
 end 0
-while IFS=' ' read -r cmd a b; do
+while IFS=' ' read -r cmd a b c; do
   case $cmd in
   lock) flock -n 8; end $? ;;
   wait) flock -w "$wait" 8; end $? ;;
   unlock) flock -u 8; end $? ;;
   start) mkdir "releases/.incoming-$a" && command exec 9<"releases/.incoming-$a" && flock -n 9; end $? ;;
-  live) if [ -L current ]; then printf '%s\0' "$(readlink current)"
-          if [ -d current ]; then printf 'd\0'; else printf -- '-\0'; fi; fi; end 0 ;;
-  inventory)
+  live) if [ -L current ]; then printf 'L%s\0' "$(readlink current)"
+          if [ -d current ]; then printf 'D\0'; fi; fi; end 0 ;;
+  entries)
     for p in releases/* releases/.[!.]* releases/..?*; do
       [ -e "$p" ] || [ -L "$p" ] || continue
-      n=${p#releases/}
       if [ -L "$p" ]; then t=l; elif [ -d "$p" ]; then t=d; else t=f; fi
-      printf 'E\0%s\0%s\0' "$t" "$n"
-      case $t$n in d.*|[!d]*) continue ;; esac
-      if [ -f "$p/build.json" ]; then printf 'M\0'; cat "$p/build.json"; printf '\0'; fi
-      find -L "$p" -type f ! -name build.json -printf 'F\0%P\0' 2>/dev/null
+      printf 'E%s%s\0' "$t" "${p#releases/}"
     done; end 0 ;;
-  hashes) (cd "releases/$a" && find -L . -type f -printf '%P\0' | xargs -0 -r sha256sum -z --); end $? ;;
+  contents)
+    r="releases/$a"
+    if [ -d "$r" ] && [ ! -L "$r" ]; then
+      if [ -f "$r/build.json" ] && [ ! -L "$r/build.json" ]; then
+        printf 'M'; head -c "$limit" "$r/build.json" | tr -d '\000'; printf '\0'; fi
+      find "$r" -mindepth 1 ! -type d -printf 'F%y%P\0' 2>/dev/null
+    fi; end 0 ;;
+  hashes) [ ! -L "releases/$a" ] && (cd "releases/$a" && find . -type f -printf '%P\0' | xargs -0 -r sha256sum -z --)
+          end $? ;;
   settle) if [ -e "releases/$b" ] || [ -L "releases/$b" ]; then end 1
           else mv -T "releases/.incoming-$a" "releases/$b" && exec 9<&-; end $?; fi ;;
   switch) ln -sfn "releases/$a" .current-new && mv -T .current-new current; end $? ;;
-  remove) mv -T "releases/$a" "releases/.deleting-$a" && rm -rf "releases/.deleting-$a"; end $? ;;
-  purge) rm -rf "releases/$a"; end $? ;;
-  reap) if flock -n "releases/$a" true; then rm -rf "releases/$a"; end $?; else end 1; fi ;;
+  remove) if out=$(mv -T "releases/$a" "releases/.deleting-$a" 2>&1); then gone "releases/.deleting-$a"
+          else say "$out"; end 1; fi ;;
+  purge) gone "releases/$a" ;;
+  reap) if [ -d "releases/$a" ] && [ ! -L "releases/$a" ] && flock -n "releases/$a" true; then gone "releases/$a"
+        else end 0; fi ;;
   drop) rm -rf "releases/.incoming-$a"; exec 9<&-; end 0 ;;
+  history) if [ -f history ] && [ ! -L history ]; then
+             printf 'H'; tail -c "$limit" history | tr -d '\000'; printf '\0'; fi; end 0 ;;
+  record) [ ! -L history ] && printf '%s %s %s\n' "$a" "$b" "$c" >> history; end $? ;;
   *) end 2 ;;
   esac
 done
@@ -382,7 +587,9 @@ class RemoteRoot:
         self._buffer = bytearray()
 
     def open(self, mode: str) -> None:
-        script = f"d={shlex.quote(self.path)} mode={mode} wait={_wait_seconds()}\n{REMOTE_SCRIPT}"
+        # The path is one quoted word of the script, and the script one quoted word for the login shell.
+        script = f"d={shlex.quote(self.path)} mode={mode} wait={_wait_seconds()} limit={MANIFEST_LIMIT}\n" \
+                 f"{REMOTE_SCRIPT}"
         self._proc = subprocess.Popen([*shlex.split(self.ssh), self.host, "sh -c " + shlex.quote(script)],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         try:
@@ -412,7 +619,7 @@ class RemoteRoot:
 
     def _call(self, command: str, *args: str) -> tuple[int, list[bytes]]:
         for arg in args:  # names only ever come from here or from the inventory, checked
-            assert SAFE.match(arg.removeprefix(INCOMING).removeprefix(DELETING)), arg
+            assert WORD.match(arg.removeprefix(INCOMING).removeprefix(DELETING)), arg
         try:
             self._proc.stdin.write((" ".join([command, *args]) + "\n").encode())
             self._proc.stdin.flush()
@@ -420,6 +627,13 @@ class RemoteRoot:
         except (_Lost, BrokenPipeError):
             raise PublishError(f"与 {self.host} 的连接中断 / the connection to {self.host} was lost: current still "
                                f"points at a complete release; run the command again") from None
+
+    def _error(self, status: int, fields: list[bytes], name: str) -> str | None:
+        """What the server's rm or mv said (it names the path), or None when it succeeded."""
+        if status == 0:
+            return None
+        said = [f[1:] for f in fields if f.startswith(b"!")]
+        return os.fsdecode(said[0]) if said else f"{RELEASES}/{name}: exit {status}"
 
     def try_lock(self) -> bool:
         status, _ = self._call("lock")
@@ -439,27 +653,30 @@ class RemoteRoot:
 
     def live(self) -> tuple[str | None, bool]:
         _, fields = self._call("live")
-        return (os.fsdecode(fields[0]), fields[1:] == [b"d"]) if fields else (None, False)
+        targets = [f[1:] for f in fields if f.startswith(b"L")]
+        return (os.fsdecode(targets[0]), b"D" in fields) if targets else (None, False)
 
     def upload(self, site: Path, tag: str, base: str | None) -> None:
-        command = ["rsync", "-a", "--no-times", "--checksum", "-e", self.ssh]
+        # --protect-args: the remote path reaches the server's rsync as it is, never through its shell
+        command = ["rsync", "-a", "--no-times", "--checksum", "--protect-args", "-e", self.ssh]
         if base:  # relative to the upload folder
             command.append(f"--link-dest=../{base}")
-        subprocess.run([*command, f"{site}/", f"{self.host}:{self.path}/{RELEASES}/{INCOMING}{tag}/"], check=True)
+        subprocess.run([*command, "--", f"{site}/", f"{self.host}:{self.path}/{RELEASES}/{INCOMING}{tag}/"],
+                       check=True)
 
-    def inventory(self) -> list[Entry]:
-        _, fields = self._call("inventory")
-        entries: list[Entry] = []
-        items = iter(fields)
-        for tag in items:
-            if tag == b"E":
-                kind, name = next(items), next(items)
-                entries.append(Entry(os.fsdecode(name), kind.decode()))
-            elif tag == b"M":
-                entries[-1].manifest = next(items)
-            elif tag == b"F":
-                entries[-1].files.add(os.fsdecode(next(items)))
-        return entries
+    def entries(self) -> list[tuple[str, str]]:
+        _, fields = self._call("entries")
+        return sorted((os.fsdecode(f[2:]), f[1:2].decode()) for f in fields if f.startswith(b"E") and len(f) > 2)
+
+    def contents(self, name: str) -> tuple[bytes | None, set[str], set[str]]:
+        _, fields = self._call("contents", name)
+        manifest, files, others = None, set(), set()
+        for item in fields:
+            if item.startswith(b"M"):
+                manifest = item[1:]
+            elif item.startswith(b"F") and len(item) > 2:
+                (files if item[1:2] == b"f" else others).add(os.fsdecode(item[2:]))
+        return manifest, files - {MANIFEST}, others
 
     def hashes(self, name: str) -> dict[str, str]:
         _, fields = self._call("hashes", name)
@@ -472,17 +689,25 @@ class RemoteRoot:
         if self._call("switch", name)[0]:
             raise PublishError(_message("switch", self.label))
 
-    def remove(self, name: str) -> None:
-        self._call("remove", name)
+    def remove(self, name: str) -> str | None:
+        return self._error(*self._call("remove", name), name)
 
-    def purge(self, name: str) -> None:
-        self._call("purge", name)
+    def purge(self, name: str) -> str | None:
+        return self._error(*self._call("purge", name), name)
 
-    def reap(self, name: str) -> bool:
-        return self._call("reap", name)[0] == 0
+    def reap(self, name: str) -> str | None:
+        return self._error(*self._call("reap", name), name)
 
     def drop(self, tag: str) -> None:
         self._call("drop", tag)
+
+    def history(self) -> bytes:
+        _, fields = self._call("history")
+        return b"".join(f[1:] for f in fields if f.startswith(b"H"))
+
+    def record(self, stamp: str, event: str, name: str) -> None:
+        if self._call("record", stamp, event, name)[0]:
+            raise PublishError(_message("history-not-file", self.label))
 
     def close(self) -> None:
         if self._proc is None:
@@ -501,6 +726,14 @@ class RemoteRoot:
 
 # ------------------------------------------------------------ publish, prune, roll back (either kind of root)
 
+@dataclass
+class Notes:
+    """What a publish or rollback has to tell besides its result."""
+    left_alone: list[str] = field(default_factory=list)  # under releases/ but no release: never used nor deleted
+    not_removed: list[str] = field(default_factory=list)  # old releases pruning could not delete (tried again)
+    passed_over: list[str] = field(default_factory=list)  # what rollback did not return to, and why
+
+
 def _lock(root, wait: int) -> None:
     if root.try_lock():
         return
@@ -512,35 +745,41 @@ def _lock(root, wait: int) -> None:
         raise Busy(_message("busy", root.label, wait=wait))
 
 
-def _left_alone(entries: list[Entry], verified: set[str]) -> list[str]:
+def _ours_in_progress(entry: Entry) -> bool:
+    """An upload or a prune of this tool, running or left by a killed one."""
+    name = entry.name
+    return entry.kind == "d" and (name.startswith(INCOMING) and bool(UPLOAD.match(name[len(INCOMING):]))
+                                  or name.startswith(DELETING) and bool(RELEASE.match(name[len(DELETING):])))
+
+
+def _left_alone(entries: list[Entry], verified: list[str]) -> list[str]:
     """What is under releases/ that publishing neither uses nor deletes, and why."""
-    notes = []
+    return [f"{RELEASES}/{e.name}: {e.problem()}" for e in entries
+            if e.name not in verified and not _ours_in_progress(e)]
+
+
+def _prune(root, entries: list[Entry], live: str, events: list[tuple[str, str]]) -> Notes:
+    verified = _verified(entries)
+    keep = set(_most_recently_shown(events, verified)[:KEEP]) | {live}
+    back = next((n for n in _undo_chain(_shown(events, verified, live), live) if n in verified), None)
+    if back:
+        keep.add(back)  # what rollback would return to, however long ago readers saw it
+    notes = Notes(left_alone=_left_alone(entries, verified))
+    failures = []
     for entry in entries:
-        if entry.name in verified or (entry.kind == "d" and (entry.name.startswith((INCOMING, DELETING)))):
-            continue
-        notes.append(f"{RELEASES}/{entry.name}: {entry.problem()}")
+        if _ours_in_progress(entry) and entry.name.startswith(DELETING):
+            failures.append(root.purge(entry.name))  # a prune that was killed or failed midway
+    for name in verified:
+        if name not in keep:
+            failures.append(root.remove(name))
+    for entry in entries:
+        if _ours_in_progress(entry) and entry.name.startswith(INCOMING):
+            failures.append(root.reap(entry.name))  # only if the publish that made it has ended
+    notes.not_removed = [f for f in failures if f]
     return notes
 
 
-def _prune(root, live: str, previous: str | None) -> list[str]:
-    entries = root.inventory()
-    verified = sorted(e.name for e in entries if e.problem() is None)
-    keep = set(verified[-KEEP:]) | {live, previous}
-    if live in verified and verified.index(live) > 0:
-        keep.add(verified[verified.index(live) - 1])  # what rollback would return to
-    for entry in entries:
-        if entry.kind == "d" and entry.name.startswith(DELETING) and SAFE.match(entry.name[len(DELETING):]):
-            root.purge(entry.name)  # a prune that was killed midway
-    for name in verified:
-        if name not in keep:
-            root.remove(name)
-    for entry in entries:
-        if entry.kind == "d" and entry.name.startswith(INCOMING) and SAFE.match(entry.name[len(INCOMING):]):
-            root.reap(entry.name)  # only if the publish that made it has ended
-    return _left_alone(entries, set(verified))
-
-
-def publish_to(root, site: Path, raw: bytes, commit: str | None = None) -> tuple[str, list[str]]:
+def publish_to(root, site: Path, raw: bytes, commit: str | None = None) -> tuple[str, Notes]:
     """Upload a checked site (raw: its build.json) and make it current. Returns its name and notes."""
     wait = _wait_seconds()
     tag = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(4)}"
@@ -572,12 +811,17 @@ def publish_to(root, site: Path, raw: bytes, commit: str | None = None) -> tuple
                                f"current is unchanged")
         settled = True
         root.switch(name)
+        # Recorded after the switch: a publish killed in between leaves current newer than the history,
+        # and rollback then returns to what the history last showed, which is what readers saw before.
         try:
-            notes = _prune(root, name, previous)
+            entries = inventory(root)
+            earlier = [n for n in _verified(entries) if n != name]
+            events = _remember(root, parse_history(root.history()), _shown([], earlier, previous), "publish", name)
+            notes = _prune(root, entries, name, events)
         except (OSError, PublishError) as err:
             print(f"⚠ 已发布，但清理旧版本失败，下次发布会再试 / published, but pruning failed (the next publish "
                   f"tries again): {err}", file=sys.stderr)
-            notes = []
+            notes = Notes()
         return name, notes
     finally:
         if started and not settled:
@@ -588,9 +832,10 @@ def publish_to(root, site: Path, raw: bytes, commit: str | None = None) -> tuple
         root.close()
 
 
-def rollback_to(root) -> tuple[str, list[str]]:
-    """Point current at the newest verified release older than the one it points at; when that one is not a
-    verified release (missing, or junk), at the newest verified release there is, older ones first."""
+def rollback_to(root) -> tuple[str, Notes]:
+    """Point current back at what readers were shown before the last publish (by the history), skipping a
+    release that is gone or no longer whole; when current is not a verified release (missing, or junk) and
+    the history offers nothing whole, at the newest verified release there is."""
     root.open("rollback")
     try:
         _lock(root, _wait_seconds())
@@ -598,22 +843,33 @@ def rollback_to(root) -> tuple[str, list[str]]:
         if target is None:
             raise PublishError(_message("no-current", root.label))
         live = _release_of(target)
-        entries = root.inventory()
+        entries = inventory(root)
         by_name = {e.name: e for e in entries}
-        verified = sorted(n for n, e in by_name.items() if e.problem() is None)
-        notes = _left_alone(entries, set(verified))
-        older = [n for n in reversed(verified) if live is None or n < live]
-        if live not in verified:  # the site is not whole: any verified release is better, the older first
-            older += [n for n in reversed(verified) if n not in older]
-            notes.insert(0, f"current → {target}: 不是完整的版本 / not a verified release"
-                            + ("（不存在 / missing）" if live and live not in by_name else ""))
-        for name in older:
+        verified = _verified(entries)
+        notes = Notes(left_alone=_left_alone(entries, verified))
+        events = parse_history(root.history())
+        shown = _shown(events, verified, live)
+        candidates = _undo_chain(shown, live)
+        if live not in verified:  # the site is not whole: any verified release is better than none
+            candidates += [n for n in reversed(verified) if n not in candidates]
+            notes.passed_over.append(f"current → {target}: 不是完整的版本 / not a verified release"
+                                     + ("（不存在 / missing）" if live and live not in by_name else ""))
+        elif shown and shown[-1] != live:
+            notes.passed_over.append(f"current → {target}: 不是历史记录中最后显示的版本，回到记录中的版本 / not what "
+                                     f"the {HISTORY} last showed: returning to what it shows")
+        for name in candidates:
+            if name not in verified:
+                why = by_name[name].problem() if name in by_name else "已不存在 / no longer there"
+                notes.passed_over.append(f"{RELEASES}/{name}: 跳过 / skipped: {why}")
+                continue
             problem = _hash_problem(by_name[name].manifest, root.hashes(name))
             if problem is None:
                 root.switch(name)
+                _remember(root, events, shown, "rollback", name)
                 return name, notes
-            notes.append(f"{RELEASES}/{name}: 跳过 / skipped: {problem}")
-        raise PublishError(_message("no-earlier", root.label) + "".join(f"\n  {n}" for n in notes))
+            notes.passed_over.append(f"{RELEASES}/{name}: 跳过 / skipped: {problem}")
+        raise PublishError(_message("no-earlier", root.label)
+                           + "".join(f"\n  {n}" for n in notes.passed_over + notes.left_alone))
     finally:
         root.close()
 
@@ -622,7 +878,7 @@ def rollback_to(root) -> tuple[str, list[str]]:
 
 def releases(dest: Path) -> list[str]:
     """The verified releases of a local web root, oldest first."""
-    return sorted(e.name for e in LocalRoot(dest).inventory() if e.problem() is None)
+    return _verified(inventory(LocalRoot(dest)))
 
 
 def current(dest: Path) -> str | None:
@@ -630,30 +886,45 @@ def current(dest: Path) -> str | None:
     return Path(os.readlink(link)).name if link.is_symlink() else None
 
 
+def history(dest: Path) -> list[tuple[str, str]]:
+    """The (event, release) lines of a local web root's history, oldest first."""
+    return parse_history(LocalRoot(dest).history())
+
+
 # ------------------------------------------------------------ command line
 
-def _remote(dest: str) -> tuple[str, str] | None:
-    host, sep, path = dest.partition(":")
-    return (host, path) if sep and "@" in host or (sep and not Path(dest).exists() and "/" not in host) else None
+def _report(notes: Notes) -> None:
+    if notes.passed_over:
+        print("⚠ 回退时 / while rolling back:\n" + "\n".join(f"  {n}" for n in notes.passed_over), file=sys.stderr)
+    if notes.left_alone:
+        print("⚠ 以下内容不是本工具生成的完整版本，未动，核实后可手动删除 / left alone, not releases this tool made "
+              "(check them, then remove them by hand):\n" + "\n".join(f"  {n}" for n in notes.left_alone),
+              file=sys.stderr)
+    if notes.not_removed:
+        print("⚠ 以下旧版本无法删除，其余已清理，下次发布会再试 / could not remove these old releases; the rest were "
+              "pruned, and the next publish tries again (an immutable file? lsattr -R, chattr -i):\n"
+              + "\n".join(f"  {n}" for n in notes.not_removed), file=sys.stderr)
 
 
-def _report(notes: list[str]) -> None:
-    if notes:
-        print("⚠ 以下内容不是完整的版本，未动，核实后可手动删除 / left alone, not verified releases "
-              "(check them, then remove them by hand):\n" + "\n".join(f"  {n}" for n in notes), file=sys.stderr)
+def _joined(args: list[str]) -> list[str]:
+    """`--dest -x` as `--dest=-x`: argparse would take -x for an option of its own, and DEST's check could
+    not name it."""
+    joined, words = [], iter(args)
+    for word in words:
+        joined.append(f"{word}={next(words, '')}" if word in ("--dest", "--site") else word)
+    return joined
 
 
 def main(args: list[str], rollback: bool = False) -> int:
     import argparse
     parser = argparse.ArgumentParser(prog="python -m macros " + ("rollback" if rollback else "publish"))
-    parser.add_argument("--dest", required=True, help="web root: a folder, or user@host:/path")
+    parser.add_argument("--dest", required=True, help="web root: a folder, or user@host:/absolute/path")
     if not rollback:
         parser.add_argument("--site", default="site", help="the built site (default: site)")
-    options = parser.parse_args(args)
+    options = parser.parse_args(_joined(args))
     failed = "✗ 未回退 / not rolled back" if rollback else "✗ 未发布 / not published"
     try:
-        remote = _remote(options.dest)
-        root = RemoteRoot(*remote) if remote else LocalRoot(Path(options.dest))
+        root = web_root(options.dest)
         if rollback:
             name, notes = rollback_to(root)
             _report(notes)
@@ -661,8 +932,8 @@ def main(args: list[str], rollback: bool = False) -> int:
             return 0
         site = Path(options.site)
         raw = check(site)
-        if not remote:
-            where, what = Path(options.dest).resolve(), site.resolve()
+        if isinstance(root, LocalRoot):
+            where, what = root.dest.resolve(), site.resolve()
             if where == what or what in where.parents:
                 raise PublishError(f"{options.dest} 在要发布的网站 {site} 里面 / lies inside the site being "
                                    f"published: choose a web root outside it")
