@@ -8,14 +8,19 @@ SITE   ?= site
 # What a caller types after `make` (YEAR=…, DEST=…, SITE=…, ONLY=…) reaches the tools as one quoted
 # argument ("$$YEAR"), never as shell text: `make new-year YEAR='2024; touch x'` runs no `touch`.
 # The tools then check it (python -m macros …) before anything is written.
-export SITE
+# Make itself would expand a $(…) in them when handing them on: they are taken as typed, as text.
+$(foreach v,YEAR DEST SITE ONLY,$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+export YEAR DEST SITE ONLY
 # The system packages a task needs (fonts, Chromium, …), installed where missing: see the module.
 SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-# SITE is a folder inside the project: `make clean SITE=/` must never remove anything outside it.
-SAFE_SITE = case "$$SITE" in ""|/*|-*|..|../*|*/..|*/../*) echo "SITE 应为项目中的文件夹，如 site / SITE must be a folder inside the project, such as site: $$SITE" >&2; exit 2;; esac
+# SITE is the folder the site is built into, inside the project: new, or a built site (its index.html).
+# `make clean SITE=/`, SITE=docs or SITE=Makefile must never remove anything else.
+SAFE_SITE = case "$$SITE" in ""|.|./|/*|-*|..|../*|*/..|*/../*|*[!A-Za-z0-9._/-]*) site_ok=no;; *) site_ok=yes;; esac; \
+	if [ -e "$$SITE" ] && ! [ -f "$$SITE/index.html" -o -f "$$SITE/build.json" ]; then site_ok=no; fi; \
+	[ $$site_ok = yes ] || { echo "SITE 应为项目中存放生成网站的文件夹，如 site / SITE must be the project's folder for the built site, such as site: $$SITE" >&2; exit 2; }
 
 .PHONY: help serve build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
 
@@ -30,7 +35,7 @@ help:
 	@echo "make i18n-status   英文版还缺什么 / what the English edition lacks"
 	@echo "make bench   性能数据 / speed and size figures"
 	@echo "make publish DEST=…   检查、构建并原子发布 / check, build and publish atomically"
-	@echo "make rollback DEST=…  回退到上一版本 / return to the previous release"
+	@echo "make rollback DEST=…  回到上次发布之前的版本 / return to what readers saw before the last publish"
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt
@@ -93,7 +98,7 @@ publish:
 	@$(MAKE) --no-print-directory check build
 	$(BIN)/python -m macros publish --site="$$SITE" --dest="$$DEST"
 
-# Point the web root back at the release before the current one.
+# Point the web root back at what readers saw before the last publish (by its history file).
 rollback: $(BIN)/.installed
 	@test -n "$${DEST-}" || { echo "用法 / usage: make rollback DEST=/srv/annual-report"; exit 2; }
 	$(BIN)/python -m macros rollback --dest="$$DEST"
@@ -109,6 +114,9 @@ lock: $(BIN)/.installed
 	{ echo "# Exact pins: the site must build the same way on every machine and in CI."; \
 	  echo "# Regenerate with \`make lock\` after changing requirements.in."; \
 	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.txt
+	@# the deploy job installs by hash: the same pins with their sha256, made by pip-compile in its own venv
+	test -x $(VENV)-lock/bin/pip-compile || { $(PYTHON) -m venv $(VENV)-lock && $(VENV)-lock/bin/pip install --quiet pip-tools; }
+	{ sed -n '1,5p' requirements-hashed.txt; $(VENV)-lock/bin/pip-compile --quiet --no-header --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --output-file=- requirements.txt; } > requirements-hashed.txt.new && mv requirements-hashed.txt.new requirements-hashed.txt
 
 clean:
 	@$(SAFE_SITE)

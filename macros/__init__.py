@@ -31,10 +31,10 @@ def forget_changed_code() -> None:
 
 def define_env(env):
     forget_changed_code()
-    from .mkdocs import data, page
+    from .mkdocs import chapter_macros, data
     # Pages render in the chapters' sandbox with this project's macros and filters only, never
     # in mkdocs-macros' own environment, which holds the configuration and Jinja's globals.
-    env.variables["chapter_sandbox"] = page.chapter_sandbox()
+    env.variables["chapter_sandbox"] = chapter_macros.sandbox()
     data.load(env)
 
 

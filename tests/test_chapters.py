@@ -12,11 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, edit, line_of, page_text, value_of
+from macros.core import chapters
 from macros.core.chapters import LEGACY_INCLUDE
 from macros.core.languages import file_locale, page_locale
 from macros.core.links import page_url
+from macros.core.problems import DataError
 from macros.core.validate import load_site
-from macros.mkdocs.page import ChapterMistake, ReportPage, chapter_sandbox, render_page
+from macros.mkdocs.chapter_macros import sandbox
+from macros.mkdocs.page import ChapterMistake, ReportPage, render_page
+from test_attacks_tools import tree
 
 PYTHON_WORDS = re.compile(r"macros\.|object|Undefined|Error:|Traceback|KeyError|schema\.")
 
@@ -34,7 +38,7 @@ def render(project: Path, src_uri: str, text: str | None = None) -> str:
     here = ReportPage(site=site, year=site.years[year], locale=page_locale(url), file_locale=file_locale(src_uri),
                       url=url, src_uri=src_uri, docs_dir=project / "docs", years_shown=site.shown_years(),
                       preview=False, meta=meta)
-    return render_page(chapter_sandbox(), here, body, path.read_text(encoding="utf-8"))
+    return render_page(sandbox(), here, body, path.read_text(encoding="utf-8"))
 
 
 def mistake(project: Path, src_uri: str, text: str):
@@ -147,3 +151,87 @@ def test_a_year_written_with_the_shared_templates_is_told_to_own_them_and_one_co
     new = build(project, tmp_path / "new")
     assert new.returncode == 0, new.stderr
     assert "经费" in page_text(tmp_path / "new", "2020/finance/index.html")
+
+
+# ------------------------------------------------------------ a chapter saved as GBK or UTF-16
+
+NOT_UTF8 = {"gbk": lambda text: text.encode("gbk"), "utf-16": lambda text: text.encode("utf-16")}  # Notepad's "Unicode"
+
+
+def save_as(path: Path, encoding: str) -> None:
+    path.write_bytes(NOT_UTF8[encoding](path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("encoding", NOT_UTF8)
+@pytest.mark.parametrize("page", ["plan.md", "finance.en.md", "index.md"])
+def test_a_chapter_not_saved_as_utf8_gets_the_data_files_message_in_check(project, page, encoding):
+    save_as(project / "docs/2020" / page, encoding)
+    result = check(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"docs/2020/{page}:" in result.stderr and "UTF-8" in result.stderr and "另存为" in result.stderr
+
+
+def test_a_draft_with_a_chapter_not_saved_as_utf8_is_refused_too(project):
+    """The preview could not show it: a draft is told at once, not when it is finished."""
+    edit(project / "data/2020/report.yaml", "draft: false", "draft: true")
+    save_as(project / "docs/2020/plan.md", "gbk")
+    result = check(project)
+    assert result.returncode == 1 and "docs/2020/plan.md:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_read_chapter_names_the_file_and_line_where_utf8_stops(project):
+    plan = project / "docs/2020/plan.md"
+    save_as(plan, "gbk")
+    with pytest.raises(DataError) as info:
+        chapters.read_chapter(plan)
+    problem = info.value.problems[0]
+    first_chinese = next(n for n, line in enumerate(plan.read_bytes().split(b"\n"), 1) if not line.isascii())
+    assert problem.file == "docs/2020/plan.md" and problem.line == first_chinese and "UTF-8" in problem.expected_en
+
+
+@pytest.mark.parametrize("tool", ["new-year", "own-chapters"])
+def test_the_tools_name_a_chapter_not_saved_as_utf8_and_change_nothing(project, tool):
+    save_as(project / "docs/2020/statistics.en.md", "utf-16")
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "macros", tool, "2021" if tool == "new-year" else "2020"],
+                            cwd=project, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "docs/2020/statistics.en.md:1" in result.stderr and "UTF-8" in result.stderr
+    assert tree(project) == before
+
+
+def test_the_build_stops_on_a_chapter_not_saved_as_utf8_with_the_same_message(project, tmp_path):
+    save_as(project / "docs/2020/plan.md", "gbk")
+    result = build(project, tmp_path / "site")
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in said and "UnicodeDecodeError" not in said
+    assert "docs/2020/plan.md:" in said and "另存为" in said
+
+
+# ------------------------------------------------------------ the chapters an index lists
+
+LONG = "章" * 90 + ".md"   # 273 bytes: longer than any disk allows a file name
+
+
+@pytest.mark.parametrize("entry, found", [
+    (LONG, "too long"), ("../2020/plan.md", "a path"), ("/etc/passwd", "a path"), ("sub/plan.md", "a path"),
+    ("..", "a path"), ("plan.txt", "not a .md"), ("plan.en.md", "translation"), ("index.md", "year's own page"),
+    ("2020", "not a file name"), ("[plan.md]", "not a file name"), ("plan.md", "listed twice"),
+])
+def test_a_chapters_entry_that_is_no_chapter_file_name_is_refused_at_its_line(project, entry, found):
+    index = project / "docs/2020/index.md"
+    edit(index, "  - finance.md\n", f"  - finance.md\n  - {entry}\n")
+    wrong = [p for p in chapters.problems(project / "docs", 2020, draft=False) if p.field == "chapters"]
+    assert len(wrong) == 1 and found in wrong[0].found, wrong
+    assert wrong[0].file == "docs/2020/index.md" and wrong[0].line == line_of(index, "  - finance.md") + 1
+    # the draft is told too, and the order of the chapters is still read, the entry left out
+    assert [p.found for p in chapters.problems(project / "docs", 2020, draft=True)] == [wrong[0].found]
+    assert [s.name for s in chapters.sources(project / "docs", 2020)][:4] == \
+        ["plan.md", "chronicle.md", "organisation.md", "finance.md"]
+
+
+def test_an_entry_longer_than_a_file_name_can_be_is_refused_by_check_without_a_traceback(project):
+    edit(project / "docs/2020/index.md", "  - plan.md\n", f"  - {'a' * 300}.md\n")
+    result = check(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "OSError" not in result.stderr
+    assert "docs/2020/index.md:3" in result.stderr and "255" in result.stderr

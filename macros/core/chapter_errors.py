@@ -194,7 +194,7 @@ def explain(error: Exception, source: ChapterSource, variables: dict) -> Problem
                        "宏的正确写法：{{ … }} 和 {% … %} 成对，括号、引号成对",
                        "a macro written right: {{ … }} and {% … %} closed, brackets and quotes paired",
                        f"写法有误 / not understood: {error.message}")
-    message = str(error) or error.__class__.__name__
-    return Problem(shown, line, None, "能够执行的宏（检查宏的名称和括号里的内容）",
-                   "a macro that can run (check its name and what is inside the brackets)",
-                   f"宏出错 / the macro failed: {message}")
+    # Python's own words (class names, reprs) mean nothing to staff: the line says which macro
+    return Problem(shown, line, None, "能够执行的宏（检查宏的名称和括号里的内容，与编辑指南中的写法对照）",
+                   "a macro that can run (check its name and what is inside the brackets against the guide)",
+                   "这一行的宏无法执行 / the macro on this line cannot run")

@@ -202,14 +202,53 @@ def twin(source: Path, code: str) -> Path:
 # ------------------------------------------------------------ what a year may not keep
 
 def _read_folder(folder: Path, root: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Every page of the folder (file name -> text), and a problem for each that cannot be read."""
+    """Every page of the folder (file name -> text), and a problem for each that cannot be read
+    or whose front matter says what a page may not."""
     texts, out = {}, []
     for page in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
             texts[page.name] = read_chapter(page, root)
         except DataError as err:
             out += err.problems
+            continue
+        out += front_matter_problems(texts[page.name], shown_path(page, root))
     return texts, out
+
+
+# ------------------------------------------------------------ what a page's front matter may say
+
+# The theme writes these into every page as they are, so each is held to its kind: a key that is not
+# here (template, status, subtitle, icon, the report_* keys the build sets itself …) is refused.
+_HIDDEN_PARTS = frozenset({"navigation", "toc", "footer", "path", "tags", "feedback"})
+FRONT_MATTER: dict[str, tuple] = {
+    "title": (lambda v: isinstance(v, str) and v.strip() != "" and not re.search(r"[<>\x00-\x1f]", v),
+              "一行文字，不含 < 和 >（书名用《》）", "one line of text, without < or >"),
+    "description": (lambda v: isinstance(v, str) and "<" not in v,
+                    "一句文字（搜索引擎和分享卡片用）", "a sentence of text (for search engines and shared links)"),
+    "chapters": (lambda v: isinstance(v, list), "章节文件名的列表", "a list of chapter file names"),
+    "hide": (lambda v: isinstance(v, list) and all(isinstance(x, str) and x in _HIDDEN_PARTS for x in v),
+             "要隐藏的部分的列表：" + "、".join(sorted(_HIDDEN_PARTS)),
+             "a list of parts to hide: " + ", ".join(sorted(_HIDDEN_PARTS))),
+    "search": (lambda v: v == {"exclude": True} or v == {"exclude": False},
+               "exclude: true（不收入搜索）", "exclude: true (left out of search)"),
+}
+
+
+def front_matter_problems(text: str, shown: str) -> list[Problem]:
+    """A problem for each key of the page's front matter that a page may not have, or not so."""
+    meta, _, _ = split_front_matter(text)
+    lines = text.splitlines()
+    out = []
+    for key, value in meta.items():
+        line = next((i for i, row in enumerate(lines, 1) if row.startswith(f"{key}:")), None)
+        rule = FRONT_MATTER.get(key) if isinstance(key, str) else None
+        if rule is None:
+            out.append(Problem(shown, line, str(key), "页面开头只写 " + "、".join(FRONT_MATTER),
+                               "at the top of a page, only " + ", ".join(FRONT_MATTER),
+                               f"不认识的设置 / an unknown setting “{str(key)[:40]}”"))
+        elif not rule[0](value):
+            out.append(Problem(shown, line, key, rule[1], rule[2], f"{str(value)[:60]}"))
+    return out
 
 
 def unreadable(docs_dir: Path, year: int) -> list[Problem]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from . import chronicle as chronicle_text
-from . import fmt
+from . import fmt, links
 from .languages import text_in
 from .strings import t
 from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Row, Unit
@@ -24,8 +24,8 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"
 
 
 def esc(text: str) -> str:
-    """Escape *text* for HTML and Markdown alike."""
-    return "".join(_ENTITIES.get(c, c) for c in text)
+    """Escape *text* for HTML and Markdown alike (anything else is made text first: a list's items too)."""
+    return "".join(_ENTITIES.get(c, c) for c in (text if isinstance(text, str) else str(text)))
 
 
 def translated(text, lang: str) -> str:
@@ -189,8 +189,9 @@ def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = 
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
 
 
-def chronicle(events, lang: str) -> str:
-    """The chronicle as a timeline: grouped by month, each date shown once, every event linkable."""
+def chronicle(events, lang: str, page_url: str | None = None) -> str:
+    """The chronicle as a timeline: grouped by month, each date shown once, every event linkable.
+    *page_url* is the address of the page it is on, from which a photo (a path under docs/) is linked."""
     months: dict[tuple, list] = defaultdict(list)
     for number, event in enumerate(events, 1):
         key = (event.date.year, event.date.month) if event.date else (0, 0)
@@ -201,21 +202,22 @@ def chronicle(events, lang: str) -> str:
         out.append(f'<section class="chronicle__month"><h2 class="chronicle__month-name" id="month-{year}-{month:02d}">'
                    f"{heading}</h2><ol class=\"chronicle__events\">")
         for number, event in items:
-            out.append(_event(number, event, lang))
+            out.append(_event(number, event, lang, page_url))
         out.append("</ol></section>")
     out.append("</div>\n\n")
     return "".join(out)
 
 
-def _event(number: int, event, lang: str) -> str:
+def _event(number: int, event, lang: str, page_url: str | None) -> str:
     anchor = f"event-{number}"
     when = chronicle_text.when(event, lang, todo(lang))
     place = (f'<p class="chronicle__place"><span class="chronicle__place-label">{t("place", lang)}</span>'
              f"{translated(event.place, lang)}</p>") if event.place else ""
     photo = ""
-    if event.photo:
-        photo = (f'<img class="chronicle__photo" src="{html.escape(event.photo)}" '
-                 f'alt="{html.escape(text_in(event.photo_alt, lang))}" loading="lazy">')
+    if event.photo:   # a path under docs/ (schema.py, checks.py): the same path on the site
+        src = event.photo if page_url is None else links.relative(event.photo, page_url)
+        photo = (f'<img class="chronicle__photo" src="{html.escape(src)}" '
+                 f'alt="{translated(event.photo_alt, lang) if event.photo_alt else ""}" loading="lazy">')
     account = chronicle_text.account(event, lang, todo(lang), literal=esc)
     # Each date is shown once: in the account when it says it, else beside the title.
     shown = "" if chronicle_text.dates_itself(event, lang) else f'<time datetime="{event.date or ""}">{when}</time> '

@@ -18,14 +18,17 @@ template can spell, so a chapter can neither print nor reach it (it holds paths)
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
-from html.parser import HTMLParser
+from decimal import Decimal
 
 from jinja2 import Undefined, nodes
+from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
-from .chapter_errors import NotAllowed, StaffUndefined
+from .chapter_errors import AbsentPart, NotAllowed, StaffUndefined
+from .render import esc
 
 PAGE_KEY = "report page"   # not an identifier: out of every template's reach
 
@@ -49,8 +52,6 @@ def check(source: str, macros: frozenset[str]) -> None:
     template = Environment().parse(source)   # a parse only: nothing is compiled or run
     for node in template.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
-        if isinstance(node, nodes.TemplateData):
-            _check_markup(node.data, line)
         if not isinstance(node, _ALLOWED):
             shown = next((s for kind, s in _SHOWN.items() if isinstance(node, kind)), type(node).__name__)
             include = isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const) \
@@ -74,74 +75,40 @@ def check(source: str, macros: frozenset[str]) -> None:
 _JINJA_OWN = frozenset({"self", "loop", "super", "caller", "varargs", "kwargs"})
 
 
-# Markdown lets HTML through as it is: a chapter may use it for layout, never to run a script in
-# the readers' browsers or to load anything from another host (readers in mainland China wait for it).
-_ACTIVE_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
-                          "link", "style", "form", "input", "button", "textarea", "select", "svg", "math",
-                          "template", "portal"})
-_LOADING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background", "formaction", "action", "ping",
-                                 "xlink:href", "lowsrc", "dynsrc", "imagesrcset"})
-_ELSEWHERE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.I)   # a scheme, //host or \\host: not this site
+def _printed(value):
+    """What ``{{ … }}`` writes: a macro's markup as it is; a figure, a date or a data text as typed."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if value is None:
+        raise AbsentPart(None)
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal, dt.date)):
+        raise NotAllowed("整个数据部分，而不是其中的一个数字或文字 / a whole part of the data, not one figure or text", None)
+    return esc(str(value))
 
 
-class _Markup(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.refused: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
-        if tag in _ACTIVE_TAGS:
-            self.refused.append((f"<{tag}>", line))
-        for name, value in attrs:
-            value = re.sub(r"[\x00-\x20]", "", value or "")
-            if name.startswith("on") or name == "style" and re.search(r"url\(|expression|@import", value, re.I):
-                self.refused.append((f"<{tag} {name}=…>", line))
-            elif name in _LOADING_ATTRIBUTES and any(_ELSEWHERE.match(v) for v in value.split(",")):
-                self.refused.append((f"<{tag} {name}=…>", line))
-            elif re.match(r"(?:java|vb)script:|data:text/html", value, re.I):
-                self.refused.append((f"<{tag} {name}=…>", line))
-
-    handle_startendtag = handle_starttag
-
-
-# Code in backticks or fences is shown, not run: the guide may write `<script>` as an example.
-_CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|(`+)(?:(?!\2).)+?\2", re.S | re.M)
-
-
-# Markdown's own images: ![alt](address) and ![alt][name] with [name]: address. Any address that
-# names a scheme or a host loads from elsewhere.
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
-_IMAGE_BY_NAME = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?")
-_REFERENCE = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
-
-
-def _check_markup(text: str, first_line: int | None) -> None:
-    text = _CODE.sub(lambda m: "\n" * m.group().count("\n"), text)   # the lines kept, for the count
-    parser = _Markup()
-    parser.feed(text)
-    parser.close()
-    refused = list(parser.refused)
-    line_of = lambda m: text.count("\n", 0, m.start()) + 1  # noqa: E731
-    refused += [("![…](…)", line_of(m)) for m in _MARKDOWN_IMAGE.finditer(text) if _ELSEWHERE.match(m.group(1))]
-    images = {(m.group(2) or m.group(1)).strip().lower() for m in _IMAGE_BY_NAME.finditer(text)}
-    refused += [("[…]: …", line_of(m)) for m in _REFERENCE.finditer(text)
-                if m.group(1).strip().lower() in images and _ELSEWHERE.match(m.group(2))]
-    if refused:
-        construct, line = min(refused, key=lambda r: r[1])
-        raise NotAllowed(construct, (first_line or 1) + line - 1)
+def _writes_markup(function: Callable) -> Callable:
+    """*function* with what it returns marked as markup (its Jinja context argument kept)."""
+    @functools.wraps(function)   # copies Jinja's pass_context mark too
+    def written(*args, **kwargs):
+        value = function(*args, **kwargs)
+        return Markup(value) if isinstance(value, str) else value
+    return written
 
 
 class ChapterSandbox(SandboxedEnvironment):
     """The environment chapters render in: this project's macros and filters, nothing of Jinja's."""
 
     def __init__(self, macros: Mapping[str, Callable], filters: Mapping[str, Callable]):
-        super().__init__(undefined=StaffUndefined, autoescape=False, keep_trailing_newline=True)
-        self.globals = dict(macros)
-        self.filters = dict(filters)
+        # What a macro or filter writes is the page's markup; any other value a chapter prints (a
+        # data text: {{ library.name.zh }}) is shown as typed, never read as HTML or Markdown.
+        super().__init__(undefined=StaffUndefined, autoescape=False, keep_trailing_newline=True, finalize=_printed)
+        self.globals = {name: _writes_markup(m) for name, m in macros.items()}
+        self.filters = {name: _writes_markup(f) for name, f in filters.items()}
         self.tests = {}
         self.macro_names = frozenset(macros)
-        self._allowed_calls = {id(f) for f in (*macros.values(), *filters.values())}
+        self._allowed_calls = {id(f) for f in (*self.globals.values(), *self.filters.values())}
 
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
         return not attr.startswith("_") and not callable(value) and super().is_safe_attribute(obj, attr, value)

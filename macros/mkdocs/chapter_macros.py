@@ -17,7 +17,7 @@ import jinja2
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
 from ..core.chapter_errors import AbsentPart
 from ..core.languages import CODES, prefix
-from ..core.sandbox import PAGE_KEY
+from ..core.sandbox import PAGE_KEY, ChapterSandbox
 from ..core.strings import STRINGS, t
 
 
@@ -124,7 +124,7 @@ def chronicle_events(context):
     """本年的大事记：data/<年份>/chronicle.yaml 中的每一件事，按月份排列。
     The year's chronicle, every event of data/<year>/chronicle.yaml, by month."""
     page = _page(context)
-    return render.chronicle(page.year.chronicle.events, page.locale)
+    return render.chronicle(page.year.chronicle.events, page.locale, page.url)
 
 
 @jinja2.pass_context
@@ -361,3 +361,10 @@ MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chap
           field_reference, code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}
+
+
+def sandbox() -> ChapterSandbox:
+    """The sandbox every page of a build renders in: these macros and the filters, nothing else."""
+    from . import filters
+    macros = {m.__name__: m for m in MACROS} | dict(ALIASES)
+    return ChapterSandbox(macros, {f.__name__: f for f in filters.FILTERS})

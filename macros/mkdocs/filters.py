@@ -9,13 +9,16 @@ in English.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from decimal import Decimal
 
 import jinja2
 
 from ..core import fmt, render
-from ..core.chapter_errors import AbsentPart
+from ..core.chapter_errors import AbsentPart, NotAllowed
 from ..core.sandbox import PAGE_KEY
+from ..core.schema import MonthOnly
 from ..core.strings import t
 
 
@@ -37,6 +40,10 @@ def _value_filter(format_value):
             return t("todo", page.locale)
         if value == t("todo", page.locale):  # chained filters pass the marker on
             return value
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, dt.date, MonthOnly)):
+            # a figure or a date of the data: never text typed in the chapter ("1e-10000000" would
+            # be written out to ten million places)
+            raise NotAllowed("数据中的数字或日期之外的值 / a value that is not a figure or date of the data", None)
         return format_value(page, value, *args, **kwargs)
     return filtered
 

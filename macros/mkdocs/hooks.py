@@ -9,6 +9,7 @@ the two priorities below are placed around that on purpose, and tests pin the re
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # MkDocs loads hoo
 import macros  # noqa: E402
 
 log = get_plugin_logger("report")
+# A page's file name: it is the page's address, and its title when the page gives none.
+PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\.md")
+PAGE_NAME_ZH = "页面文件名只用英文字母、数字、- 和 _，如 finance.md"
+PAGE_NAME_EN = "a page's file name of letters, digits, - and _ only, such as finance.md"
 _command = "build"
 _depth = 0   # builds under way: mkdocs-static-i18n runs each further language's build inside the first
 
@@ -63,15 +68,32 @@ def on_files(files, config):
     if leaving:  # never publish what a link in docs/ points to outside the project
         raise PluginError("docs/ 中有指向项目之外的链接，网站未生成 / links in docs/ lead outside the project; "
                           "the site was not built:\n" + "\n".join(f"  ✗ docs/{uri}" for uri in leaving))
+    from macros.core.chapters import read_chapter
+    from macros.core.problems import DataError, Problem
+    unreadable = []
+    for page in files.documentation_pages():   # MkDocs itself would stop on a GBK page with a traceback
+        if not PAGE_NAME.fullmatch(page.src_uri):   # a name becomes the page's title and address as it is
+            unreadable.append(Problem(f"docs/{page.src_uri}", None, None, PAGE_NAME_ZH, PAGE_NAME_EN,
+                                      "文件名中有其他字符 / the file name has other characters"))
+            continue
+        try:
+            read_chapter(Path(page.abs_src_path), project)
+        except DataError as error:
+            unreadable += error.problems
+    if unreadable:
+        raise PluginError(DataError(unreadable).report())
     from macros.mkdocs import charts_ahead
     charts_ahead.draw(config, _command)
     return files
 
 
 def on_page_content(html, page, config, files):
-    # Figures bound to their units, dotted names kept whole; the first paragraph as the page's
+    # Nothing in a page's content may act in a reader's browser, whatever wrote it (core/safe_markup.py).
+    # Then figures bound to their units, dotted names kept whole; the first paragraph as the page's
     # description for search engines and shared links (core/typeset.py).
     from macros.core import typeset
+    from macros.mkdocs.page import checked_content
+    html = checked_content(html, page, bool(config.extra.get("preview")))
     content, first = typeset.typeset(html)
     if first and not page.meta.get("description"):
         page.meta["description"] = typeset.description(first)

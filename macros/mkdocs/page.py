@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core import chapters, fmt, links, render
-from ..core.chapter_errors import ChapterSource, StaffUndefined, explain
+from ..core import chapters, fmt, links, render, safe_markup
+from ..core.chapter_errors import ChapterSource, explain
 from ..core.languages import LANGUAGES, file_locale, page_locale, text_in
 from ..core.problems import DataError, Problem
 from ..core.sandbox import ChapterSandbox
@@ -109,13 +109,6 @@ def render_page(sandbox: ChapterSandbox, here: ReportPage, markdown: str, file_t
         raise ChapterMistake(explain(error, source, variables)) from None
 
 
-def chapter_sandbox() -> ChapterSandbox:
-    """The sandbox every page of a build renders in: this project's macros and filters only."""
-    from . import chapter_macros, filters
-    macros = {m.__name__: m for m in chapter_macros.MACROS} | dict(chapter_macros.ALIASES)
-    return ChapterSandbox(macros, {f.__name__: f for f in filters.FILTERS})
-
-
 def prepare(env, site: Site | None, problem: DataError | None, preview: bool) -> None:
     """Render the page's macros, or show/raise the staff's message (see the module's docstring)."""
     page = env.page
@@ -129,14 +122,18 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
         _fail(env, here, preview, Problem(f"docs/{year_number}/", None, None, f"data/{year_number}/ 文件夹",
                                           f"a data/{year_number}/ folder", "不存在 / there is none"))
         return
-    markup = _title_markup(page)
-    if markup:
-        _fail(env, here, preview, markup)
+    try:
+        file_text = chapters.read_chapter(Path(page.file.abs_src_path))
+    except DataError as unreadable:
+        _fail(env, here, preview, unreadable.problems[0])
+        return
+    wrong = chapters.front_matter_problems(file_text, f"docs/{page.file.src_uri}")
+    if wrong:   # the theme writes these into every page: held to their kinds before anything uses them
+        _fail(env, here, preview, wrong[0])
         return
     _describe(page, here)
     try:
-        env.markdown = render_page(env.variables["chapter_sandbox"], here, env.markdown,
-                                   Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+        env.markdown = render_page(env.variables["chapter_sandbox"], here, env.markdown, file_text)
     except ChapterMistake as mistake:
         _fail(env, here, preview, mistake.problem)
         return
@@ -150,16 +147,20 @@ def _as_text(title: str) -> str:
     return title.replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _title_markup(page) -> Problem | None:
-    """A title is text: the theme writes it into every page's navigation as it is, so a tag in it
-    would run on every page. Refused at its line of the front matter."""
-    title = page.meta.get("title")
-    if not isinstance(title, str) or not re.search(r"[<>]", title):
-        return None
-    lines = Path(page.file.abs_src_path).read_text(encoding="utf-8").splitlines()
-    line = next((i for i, text in enumerate(lines, 1) if text.startswith("title:")), None)
-    return Problem(f"docs/{page.file.src_uri}", line, "title", "标题只写文字，不含 < 和 >（书名用《》）",
-                   "a title of plain text, without < or >", f"{title}")
+def checked_content(html: str, page, preview: bool) -> str:
+    """The page's rendered content as it is, or, when it holds markup that could act in a reader's
+    browser (core/safe_markup.py), the build stops and the preview shows why in its place."""
+    try:
+        source = chapters.read_chapter(Path(page.file.abs_src_path))
+    except DataError:
+        source = ""
+    problem = safe_markup.problem(html, f"docs/{page.file.src_uri}", source)
+    if problem is None:
+        return html
+    if not preview:
+        from mkdocs.exceptions import PluginError
+        raise PluginError(problem.render())
+    return render.problem_panel(t("problem_title", page_locale(page.url)), problem.render())
 
 
 def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
