@@ -31,7 +31,10 @@ class Server:
         """The ssh command for PUBLISH_SSH (and rsync -e)."""
         # curve25519: a quicker key exchange than the default's post-quantum hybrid, for ~40 connections
         return (f"ssh -F /dev/null -p {self.port} -i {self.key} -o IdentitiesOnly=yes -o BatchMode=yes "
-                f"-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
+                # known hosts in the test's own folder, never rewritten: ssh replaces a known-hosts file by
+                # renaming a new one over it, which would turn /dev/null into a plain file for the whole machine
+                f"-o StrictHostKeyChecking=no -o UserKnownHostsFile={self.key.parent / 'known_hosts'} "
+                f"-o UpdateHostKeys=no -o LogLevel=ERROR "
                 f"-o KexAlgorithms=curve25519-sha256")
 
     def dest(self, path: Path) -> str:

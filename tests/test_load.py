@@ -186,3 +186,18 @@ def test_an_emoji_may_ask_for_its_picture_or_its_text_form(tmp_path, text):
 def test_a_digit_asks_for_a_picture_only_as_a_keycap(tmp_path):
     [problem] = refused(write(tmp_path, "name: 第1\ufe0f名\n"))
     assert "U+FE0F" in problem.found
+
+
+def test_a_list_or_a_value_no_report_has_is_refused_before_anything_is_built(tmp_path):
+    # 7500 kinds of activity, or a 500 KB name, took minutes and gigabytes to build.
+    from macros.core.load import MAX_ITEMS, MAX_TEXT, load_document
+    from macros.core.problems import DataError
+    long_list = tmp_path / "activities.yaml"
+    long_list.write_text("by_kind:\n" + "".join(f"  - id: k{i}\n    count: 1\n" for i in range(MAX_ITEMS + 1)),
+                         encoding="utf-8")
+    long_text = tmp_path / "library.yaml"
+    long_text.write_text("name:\n  zh: " + "馆" * (MAX_TEXT + 1) + "\n", encoding="utf-8")
+    for path, said in ((long_list, "列表过长"), (long_text, "个字符")):
+        with pytest.raises(DataError) as told:
+            load_document(path, path.name, tmp_path)
+        assert said in told.value.problems[0].found and told.value.problems[0].line, told.value.report()

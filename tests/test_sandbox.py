@@ -238,3 +238,34 @@ def test_a_build_refuses_a_setting_of_the_theme_in_a_page_and_a_page_name_with_m
     told = result.stdout + result.stderr
     assert result.returncode != 0 and "docs/2020/x<img" in told and "Traceback" not in told, told
     assert not (tmp_path / "site2" / "index.html").exists()
+
+
+@pytest.mark.parametrize("chapter_line, construct", [
+    ("[" * 2000, "["),                                   # Python-Markdown's link search is quadratic in these
+    ("\n".join(f"{'    ' * i}- x" for i in range(40)), "嵌套"),   # it recurses once per level
+    ("> " * 40 + "x", "嵌套"),
+    ("<div>" * 400, "嵌套"),
+    ("{{ code('x') }}" * 500, "400"),                  # thousands of macros make no page
+])
+def test_what_would_stall_or_break_markdown_is_refused_in_the_staffs_words(chapter_project, chapter_line, construct):
+    html, problem = rendered(chapter_project, HEAD + chapter_line + "\n")
+    assert problem is not None and construct in problem.found, problem and problem.render()
+    assert "Traceback" not in problem.render()
+
+
+def test_front_matter_is_read_as_mkdocs_reads_it(chapter_project):
+    from macros.core.chapters import front_matter_problems
+    # a block closed by ..., and MultiMarkdown's Key: value lines: MkDocs takes both as settings
+    closed_by_dots = "---\ntitle: 经费情况\nsubtitle: '<img src=x onerror=alert(1)>'\n...\n\n正文\n"
+    multimarkdown = "title: <img src=x onerror=alert(1)>\n\n正文\n"
+    bomb = "---\ntitle: [&a [l, l, l], &b [*a, *a, *a], &c [*b, *b, *b]]\n---\n\n正文\n"
+    assert [p.field for p in front_matter_problems(closed_by_dots, "docs/x.md")] == ["subtitle"]
+    assert [p.field for p in front_matter_problems(multimarkdown, "docs/x.md")] == ["title"]
+    [alias] = front_matter_problems(bomb, "docs/x.md")
+    assert "锚点或别名" in alias.found
+
+
+def test_a_message_never_hands_a_terminal_its_control_characters():
+    from macros.core.problems import Problem
+    told = Problem("docs/x.md", 2, "title", "a", "b", "\x1b[2J\x1b]0;owned\x07").render()
+    assert "\x1b" not in told and "\x07" not in told and "\\x1b[2J" in told

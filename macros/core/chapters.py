@@ -20,7 +20,12 @@ from .load import read_text, shown_path
 from .problems import DataError, Problem
 from .years import EXPECTED_EN, EXPECTED_ZH, is_year_name
 
-_FRONT_MATTER = re.compile(r"\A(---[ \t]*\n(.*?\n)?---[ \t]*\n)", re.S)
+# A page's front matter exactly as MkDocs reads it (mkdocs/utils/meta.py): a YAML block closed by
+# --- or ..., else MultiMarkdown's "Key: value" lines up to the first blank line. Read any other
+# way, a block closed by ... would reach the theme unchecked.
+_FRONT_MATTER = re.compile(r"\A(-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n)", re.S)
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
 _TWIN = re.compile(r"\.[a-z]{2}\.md$")
 _YAML = "tag:yaml.org,2002:"
 MAX_NAME_BYTES = 255   # the longest file name Linux, macOS and Windows all accept
@@ -65,19 +70,54 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     """(front matter, body, lines before the body) as MkDocs splits a page: the body starts after
     the front matter and the blank lines that follow it, so its line 1 is the file's line 1 + offset."""
     match = _FRONT_MATTER.match(text)
-    meta: dict = {}
-    body, offset = text, 0
     if match:
         try:
-            loaded = yaml.safe_load(match.group(2) or "") or {}
-            meta = loaded if isinstance(loaded, dict) else {}
+            loaded = yaml.load(match.group(2), Loader=_FrontMatterLoader)
         except yaml.YAMLError:
-            pass
+            return {}, text, 0   # MkDocs then keeps the block as the page's text
+        if not isinstance(loaded, dict):
+            return {}, text, 0
         body, offset = text[match.end():], match.group(1).count("\n")
         stripped = body.lstrip("\n")
-        offset += len(body) - len(stripped)
-        body = stripped
-    return meta, body, offset
+        return loaded, stripped, offset + len(body) - len(stripped)
+    return _multimarkdown_meta(text)
+
+
+def _multimarkdown_meta(text: str) -> tuple[dict, str, int]:
+    """MultiMarkdown's front matter, which MkDocs also reads: "Key: value" lines, continued by
+    indented lines, up to the first blank line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta: dict = {}
+    key, used = None, 0
+    for line in lines:
+        if line.strip() == "":
+            used += key is not None
+            break
+        found = _META_LINE.match(line)
+        more = _META_MORE.match(line)
+        if found:
+            key = found.group("key").lower().strip()
+            value = found.group("value").strip()
+            meta[key] = f"{meta[key]} {value}" if key in meta else value
+        elif more and key:
+            meta[key] += " " + more.group("value").strip()
+        else:
+            break
+        used += 1
+    if not meta:
+        return {}, text, 0
+    body = "\n".join(lines[used:])
+    return meta, body, used
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases: front matter never needs one, and an
+    alias nested nine deep is a billion-item title once anything prints it."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise yaml.YAMLError("anchors and aliases")
+        return super().compose_node(parent, index)
 
 
 def front_matter(path: str | Path, root: Path | None = None) -> dict:
@@ -236,18 +276,27 @@ FRONT_MATTER: dict[str, tuple] = {
 
 def front_matter_problems(text: str, shown: str) -> list[Problem]:
     """A problem for each key of the page's front matter that a page may not have, or not so."""
+    block = _FRONT_MATTER.match(text)
+    try:
+        yaml.load(block.group(2), Loader=_FrontMatterLoader) if block else None
+    except yaml.YAMLError as error:
+        if "anchors and aliases" in str(error):
+            return [Problem(shown, None, None, "直接写出每个值（页面开头不用锚点 & 和别名 *）",
+                            "every value written out (a page's settings use no anchors & or aliases *)",
+                            "锚点或别名 / an anchor or alias")]
     meta, _, _ = split_front_matter(text)
     lines = text.splitlines()
     out = []
     for key, value in meta.items():
-        line = next((i for i, row in enumerate(lines, 1) if row.startswith(f"{key}:")), None)
+        line = next((i for i, row in enumerate(lines, 1) if row.lstrip().lower().startswith(f"{str(key).lower()}:")), None)
         rule = FRONT_MATTER.get(key) if isinstance(key, str) else None
         if rule is None:
             out.append(Problem(shown, line, str(key), "页面开头只写 " + "、".join(FRONT_MATTER),
                                "at the top of a page, only " + ", ".join(FRONT_MATTER),
                                f"不认识的设置 / an unknown setting “{str(key)[:40]}”"))
         elif not rule[0](value):
-            out.append(Problem(shown, line, key, rule[1], rule[2], f"{str(value)[:60]}"))
+            typed = str(value)[:60] if isinstance(value, (str, int, float, bool)) else "一组值 / a list or a mapping"
+            out.append(Problem(shown, line, key, rule[1], rule[2], typed))
     return out
 
 

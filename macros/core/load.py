@@ -39,6 +39,8 @@ from .problems import DataError, Problem
 Place = tuple  # a value's place in a document: keys and list indexes
 MAX_BYTES = 512 * 1024   # a year's largest file is a few kB
 MAX_DEPTH = 8            # the schema nests five levels at most
+MAX_ITEMS = 500          # items of one list: a year has a few dozen events, a dozen budget items
+MAX_TEXT = 5000          # characters of one value: a chronicle entry is a paragraph, not a book
 MAX_DIGITS = 30          # a figure has a dozen digits at most; Python refuses ints of 4300
 
 
@@ -240,8 +242,9 @@ _TAG = "tag:yaml.org,2002:"
 
 
 def _refuse_what_reports_never_need(text: str, shown: str) -> None:
-    """Anchors, aliases, tags and deep nesting, found in the event stream before anything is built."""
-    depth = 0
+    """Anchors, aliases, tags, deep nesting, long lists and long values, found in the event stream
+    before anything is built."""
+    depth, counts = 0, []
     try:
         for event in yaml.parse(text, Loader=_Loader):
             line = event.start_mark.line + 1
@@ -254,12 +257,22 @@ def _refuse_what_reports_never_need(text: str, shown: str) -> None:
                 raise _problem(shown, line, "不带标签的值（去掉以 ! 开头的部分）",
                                "a value without a tag (remove the part starting with !)",
                                f"标签 / a tag “{tag}”")
+            if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT:
+                raise _problem(shown, line, f"不超过 {MAX_TEXT} 个字符的值", f"a value of at most {MAX_TEXT} characters",
+                               f"{len(event.value)} 个字符 / characters")
+            if counts and not isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                counts[-1] -= 1   # what a list (or a mapping: keys and values) may still hold
+                if counts[-1] < 0:
+                    raise _problem(shown, line, f"每个列表不超过 {MAX_ITEMS} 项", f"at most {MAX_ITEMS} items in a list",
+                                   "列表过长 / a list too long")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                counts.append(MAX_ITEMS if isinstance(event, yaml.SequenceStartEvent) else 2 * MAX_ITEMS)
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _problem(shown, line, f"不超过 {MAX_DEPTH} 层的嵌套", f"at most {MAX_DEPTH} levels of nesting",
                                    "嵌套过深 / nested too deeply")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                counts.pop()
                 depth -= 1
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

@@ -5,6 +5,7 @@ and what was found, in Chinese first with English beside it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -24,12 +25,18 @@ class Problem:
             head += f":{self.line}  第 {self.line} 行 / line {self.line}"
         if self.field:
             head += f"，字段 / field: {self.field}"
-        return (
+        return _printable(
             f"✗ {head}\n"
             f"    应为 / expected: {self.expected_zh}\n"
             f"                     {self.expected_en}\n"
             f"    实际 / found:    {self.found}"
         )
+
+
+def _printable(text: str) -> str:
+    """*text* with control characters shown as escapes: a terminal acts on them (clears the screen,
+    retitles the window), and a message quotes what staff typed."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class DataError(Exception):

@@ -11,18 +11,18 @@ browser will read it, and refused when it holds:
 - a link that runs (``javascript:``), or an image, frame or style from another host:
   readers in mainland China wait for other hosts, and no page asks one.
 
-Comments and declarations the browser could read differently from this parser
-(``<!-->``, ``--!>``, ``<![CDATA[``) are refused too, so what is checked is what runs.
+The HTML is read by an HTML5 parser, as a browser reads it, so odd markup (``<!-->``,
+``title=="…``, a NUL in a tag) cannot look like text here and like a tag there.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+import tinyhtml5
 
 from .problems import Problem
 
-# Text and layout, tables, images, and the SVG of the charts (names as HTMLParser gives them: lower case).
+# Text and layout, tables, images, and the SVG of the charts (compared in lower case).
 ALLOWED_ELEMENTS = frozenset("""
 a abbr article aside b blockquote br caption cite code col colgroup data dd del details dfn div dl dt em
 figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li main mark nav ol p pre q s samp section
@@ -35,6 +35,7 @@ _ADDRESSES = frozenset({"href", "xlink:href", "src", "srcset", "poster", "data",
                         "codebase", "archive", "classid", "icon", "profile", "imagesrcset"})
 _LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})   # where a link may lead; nothing loads from them
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.I)
+_LOADS_BY_URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.I)   # url(#clip) points into the page
 _STYLE_THAT_LOADS = re.compile(r"url\s*\(|image-set|image\s*\(|expression|@import|behavior|binding|\\|/\*|//", re.I)
 
 
@@ -65,48 +66,41 @@ def _link_runs(value: str) -> bool:
     return scheme is not None and scheme.group(1).lower() not in _LINK_SCHEMES
 
 
-class _Reader(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[Unsafe] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in ALLOWED_ELEMENTS:
-            self.found.append(Unsafe(f"<{tag}>", f"<{tag}"))
-        for name, value in attrs:
-            value = value or ""
-            if name.startswith("on"):
-                self.found.append(Unsafe(f"<{tag} {name}=…>", name))
-            elif name == "style" and _STYLE_THAT_LOADS.search(value):
-                self.found.append(Unsafe(f'<{tag} style="…">', "style"))
-            elif name in _ADDRESSES:
-                links = tag == "a" and name in ("href", "xlink:href")
-                parts = [p.strip().split(" ")[0] for p in value.split(",")] if "srcset" in name else [value]
-                if any(_link_runs(p) if links else _loads_from_elsewhere(p) for p in parts):
-                    self.found.append(Unsafe(f'<{tag} {name}="{_address(value)[:60]}">', _address(value)[:60] or name))
-
-    handle_startendtag = handle_starttag
-
-    def handle_comment(self, data):
-        if re.search(r"[<>]|--|^-?$", data):   # read otherwise by browsers: <!-->, <!--->, --!>
-            self.found.append(Unsafe("<!-- … -->", "<!--"))
-
-    def handle_decl(self, decl):
-        self.found.append(Unsafe(f"<!{decl[:20]}>", "<!"))
-
-    def unknown_decl(self, data):
-        self.found.append(Unsafe(f"<![{data[:20]}>", "<!["))
-
-    def handle_pi(self, data):
-        self.found.append(Unsafe(f"<?{data[:20]}>", "<?"))
+def _attribute_problem(tag: str, name: str, value: str) -> str | None:
+    """What is wrong with one attribute, as the chapter would write it; None when nothing."""
+    if name.startswith("on"):
+        return f"<{tag} {name}=…>"
+    if _LOADS_BY_URL.search(value) or name == "style" and _STYLE_THAT_LOADS.search(value):
+        return f'<{tag} {name}="…">'   # url(…) in style, fill, filter, mask, cursor …: a request
+    if name == "class" and "mermaid" in value.lower():
+        return f'<{tag} class="{value[:40]}">'   # the theme would fetch a diagram script from a CDN
+    if name in _ADDRESSES:
+        links = tag == "a" and name in ("href", "xlink:href")
+        parts = [p.strip().split(" ")[0] for p in value.split(",")] if "srcset" in name else [value]
+        if any(_link_runs(p) if links else _loads_from_elsewhere(p) for p in parts):
+            return f'<{tag} {name}="{_address(value)[:60]}">'
+    return None
 
 
 def unsafe(html: str) -> list[Unsafe]:
-    """What in *html* (a page's rendered content) could act in a reader's browser; [] when nothing."""
-    reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    return reader.found
+    """What in *html* (a page's rendered content) could act in a reader's browser; [] when nothing.
+    It is read by an HTML5 parser (tinyhtml5, as WeasyPrint uses), so that what is checked is
+    what a browser builds, whatever Python's own HTML parser would make of odd markup."""
+    found = []
+    for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
+        if not isinstance(element.tag, str):
+            continue   # a comment: the parser has read it as a browser does, and it is inert
+        tag = element.tag.rpartition("}")[2].lower()
+        if tag in ("html", "head", "body"):
+            continue   # the parser's own frame around a fragment
+        if tag not in ALLOWED_ELEMENTS:
+            found.append(Unsafe(f"<{tag}>", f"<{tag}"))
+        for name, value in element.attrib.items():
+            name = name.rpartition("}")[2].lower()
+            wrong = _attribute_problem(tag, name, value or "")
+            if wrong:
+                found.append(Unsafe(wrong, name if name.startswith("on") else _address(value or "")[:60] or name))
+    return found
 
 
 def problem(html: str, shown: str, source: str) -> Problem | None:

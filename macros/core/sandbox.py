@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from jinja2 import Undefined, nodes
+from jinja2 import Undefined, nodes, pass_context
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from .chapter_errors import AbsentPart, NotAllowed, StaffUndefined
 from .render import esc
+from .strings import t
 
 PAGE_KEY = "report page"   # not an identifier: out of every template's reach
 
@@ -46,12 +48,17 @@ _SHOWN = {nodes.For: "{% for %}", nodes.If: "{% if %}", nodes.Assign: "{% set %}
           nodes.Slice: "[a:b]", nodes.Dict: "{…}"}
 
 
-def check(source: str, macros: frozenset[str]) -> None:
-    """Refuse *source* unless it writes only text, data, macro calls and filters (NotAllowed, at its line)."""
+def check(source: str | nodes.Template, macros: frozenset[str]) -> None:
+    """Refuse *source* (a chapter's text, or its parse) unless it writes only text, data, macro calls
+    and filters (NotAllowed, at its line)."""
     from jinja2 import Environment
-    template = Environment().parse(source)   # a parse only: nothing is compiled or run
+    template = source if isinstance(source, nodes.Template) else Environment().parse(source)   # nothing is run
+    calls = 0
     for node in template.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
+        calls += isinstance(node, (nodes.Call, nodes.Filter))
+        if calls > MAX_CALLS:   # each macro writes up to a table or a chart: a page of thousands is no page
+            raise NotAllowed(f"超过 {MAX_CALLS} 个宏和过滤器 / more than {MAX_CALLS} macros and filters", line)
         if not isinstance(node, _ALLOWED):
             shown = next((s for kind, s in _SHOWN.items() if isinstance(node, kind)), type(node).__name__)
             include = isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const) \
@@ -75,14 +82,19 @@ def check(source: str, macros: frozenset[str]) -> None:
 _JINJA_OWN = frozenset({"self", "loop", "super", "caller", "varargs", "kwargs"})
 
 
-def _printed(value):
-    """What ``{{ … }}`` writes: a macro's markup as it is; a figure, a date or a data text as typed."""
+@pass_context
+def _printed(context, value):
+    """What ``{{ … }}`` writes: a macro's markup as it is; a figure, a date or a data text as typed.
+    A figure a draft has not filled in yet is its to-do marker, as the filters show it."""
     if isinstance(value, Markup):
         return value
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
     if value is None:
-        raise AbsentPart(None)
+        page = context.get(PAGE_KEY)
+        if page is not None and page.year is not None and page.year.draft:
+            return t("todo", page.locale)
+        raise AbsentPart(None)   # chapter_errors.py names the blank or missing field from the line
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal, dt.date)):
         raise NotAllowed("整个数据部分，而不是其中的一个数字或文字 / a whole part of the data, not one figure or text", None)
     return esc(str(value))
@@ -97,6 +109,29 @@ def _writes_markup(function: Callable) -> Callable:
     return written
 
 
+# What a chapter could hand Markdown that costs minutes or breaks it: Python-Markdown looks for a
+# link's end from every [ (quadratic in their number), recurses once per level of nesting, and
+# stops with an internal error on <![ sections. A report's chapter comes nowhere near these.
+MAX_CALLS = 400
+MAX_BRACKETS = 1000
+MAX_RENDERED = 4 * 1024 * 1024
+_DEEP = re.compile(r"^(?:[ \t]{80,}|(?:>\s*){16,})", re.M)
+
+
+def markdown_ready(text: str) -> str:
+    """*text* (a rendered chapter) as it is, or NotAllowed for what would stall or break Markdown."""
+    if len(text) > MAX_RENDERED:
+        raise NotAllowed(f"页面超过 {MAX_RENDERED // 1024 // 1024} MB / a page over {MAX_RENDERED // 1024 // 1024} MB", None)
+    if text.count("[") > MAX_BRACKETS:
+        raise NotAllowed(f"超过 {MAX_BRACKETS} 个方括号 [ / more than {MAX_BRACKETS} brackets [", None)
+    if "<![" in text:
+        raise NotAllowed("<![…", None)   # the rendered text's lines are not the chapter's: no line
+    deep = _DEEP.search(text)
+    if deep or text.count("<div") > 300:
+        raise NotAllowed("嵌套过深 / nested too deeply", None)
+    return text
+
+
 class ChapterSandbox(SandboxedEnvironment):
     """The environment chapters render in: this project's macros and filters, nothing of Jinja's."""
 
@@ -109,6 +144,7 @@ class ChapterSandbox(SandboxedEnvironment):
         self.tests = {}
         self.macro_names = frozenset(macros)
         self._allowed_calls = {id(f) for f in (*self.globals.values(), *self.filters.values())}
+        self._templates: dict[str, object] = {}   # a chapter's text -> its compiled template
 
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
         return not attr.startswith("_") and not callable(value) and super().is_safe_attribute(obj, attr, value)
@@ -127,6 +163,19 @@ class ChapterSandbox(SandboxedEnvironment):
         return id(obj) in self._allowed_calls
 
     def render_chapter(self, source: str, variables: Mapping, page) -> str:
-        """*source* checked, then rendered with *variables* (the data) and *page* for the macros."""
-        check(source, self.macro_names)
-        return self.from_string(source).render({**variables, PAGE_KEY: page})
+        """*source* checked, then rendered with *variables* (the data) and *page* for the macros;
+        what it renders is checked for what would stall or break Markdown (see :func:`markdown_ready`)."""
+        return markdown_ready(self._compiled(source).render({**variables, PAGE_KEY: page}))
+
+    def _compiled(self, source: str):
+        # Parsed once, checked by its shape, compiled once: a chapter's text is the same in both
+        # languages' builds and, by `make new-year`, often from one year to the next (make check
+        # renders every year). A text that was refused is never kept, so it is refused every time.
+        template = self._templates.get(source)
+        if template is None:
+            parsed = self.parse(source)
+            check(parsed, self.macro_names)
+            template = self._templates[source] = self.from_string(parsed)
+            if len(self._templates) > 1024:   # a long preview session: the oldest go first
+                del self._templates[next(iter(self._templates))]
+        return template
