@@ -1,12 +1,14 @@
 """The arithmetic the report states, and completeness.
 
 The schema knows each value on its own; these checks know how values relate: parts add
-up to their totals, stated shares and rates match their counts, events fall in their
-year, nothing is left empty or untranslated in a finished year. A part a year does not
-have (an optional part left out of its file) is simply not checked.
+up to their totals, stated rates match their figures (shares the counts define are computed,
+never stated), events fall in their year, nothing is left empty or untranslated in a
+finished year. A part a year does not have (an optional part left out of its file) is
+simply not checked.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -17,7 +19,7 @@ from .chronicle import FORMATS, PLACEHOLDER
 from .languages import CODES
 from .load import dotted, inside, shown_path
 from .problems import Problem
-from .schema import MonthOnly, Text
+from .schema import MonthOnly, Text, model_inside
 from .site import Site, Year
 from .trends import MEASURES
 
@@ -93,16 +95,71 @@ def _earlier(a: tuple, b: tuple) -> bool:
 # ------------------------------------------------------------ checks
 
 def _completeness(f: Finder):
+    """Every field still to fill: a required one left empty, and any field written in the file with
+    nothing after it (a year that lacks a part leaves it out of the file; a blank is a figure still
+    to come). A draft lists them as its to-do; a finished year is refused with each one."""
     severity = "todo" if f.report.draft else "error"
     for topic in f.report.documents:
+        written = f.report.documents[topic].data
         for place, value, required in _walk(f.report.topic(topic)):
-            if not required or (value is not None and value != ""):
+            if value is not None and value != "":
+                continue
+            if not required and not _blank_in_file(written, place, type(f.report.topic(topic))):
                 continue
             if place[-1] in CODES and place[-1] != "zh":
                 f.add(topic, place, "英文译文（待翻译）", "the English translation (not yet translated)",
                       "缺少英文 / the English text is missing", severity)
+                continue
+            # a text's Chinese is told by the text it belongs to: 发文机关, not 中文
+            zh, en, optional = described(type(f.report.topic(topic)), place[:-1] if place[-1] in CODES else place)
+            zh, en = f"（{zh}）" if zh else "", f" ({en})" if en else ""
+            if optional:
+                f.add(topic, place, f"填写这一项{zh}；本年没有这一部分时，删去这一项（连同章节中用到它的句子）",
+                      f"a value for this field{en}; if the year has none, delete it (and the sentences that use it)",
+                      "空 / empty", severity)
             else:
-                f.add(topic, place, "填写这一项", "a value for this field", "空 / empty", severity)
+                f.add(topic, place, f"填写这一项{zh}", f"a value for this field{en}", "空 / empty", severity)
+
+
+def _field_info(model, place: tuple):
+    """The schema's field at *place* under *model* (list positions skipped), or None."""
+    info = None
+    for part in place:
+        if isinstance(part, int):
+            continue
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            return None
+        model = model_inside(info.annotation)
+    return info
+
+
+def described(model, place: tuple) -> tuple[str, str, bool]:
+    """(Chinese, English, optional) of the field at *place* as the schema describes it: "计算机终端，台",
+    "computer terminals". Optional is a part a year may lack: the schema marks it 可省略, as the
+    files of a new year say."""
+    info = _field_info(model, place)
+    text = (info.description or "") if info is not None else ""
+    # "计算机终端，台 / computer terminals"; "闭馆（没有闭馆的年份省略）/ a closure (…)"
+    zh, en = (re.split(r"(?<=[\s）)])/\s+(?=[A-Za-z])", text, maxsplit=1) + [""])[:2]
+    optional = "省略" in zh
+    # the note that says so is said by the message itself
+    zh, en = re.sub(r"（[^（）]*省略[^（）]*）", "", zh), re.sub(r"\s*\((optional|leave out[^()]*)\)", "", en)
+    return zh.strip(), en.strip(), optional
+
+
+def _blank_in_file(data: Any, place: tuple, model) -> bool:
+    """Whether the file writes the field at *place* with nothing after it (``terminals:``). A field
+    the schema says may be left empty (可留空: a change the previous year's data gives) is not blank."""
+    for part in place:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return False
+    info = _field_info(model, place)
+    return (data is None or data == "") and not (info is not None and "可留空" in (info.description or ""))
 
 
 def _unique_ids(f: Finder):
@@ -136,17 +193,6 @@ def _sum_matches(f: Finder, topic: str, place: tuple, items, attr: str, total, t
               f"各项之和为 / they add up to {parts}")
 
 
-def _share_matches(f: Finder, topic: str, field: str, stated, part, whole, what_zh: str, what_en: str):
-    if not _known(stated, part, whole) or whole == 0:
-        return
-    computed = figures.at_precision(Decimal(part) / Decimal(whole) * 100, stated)
-    if computed != stated:
-        f.add(topic, (field,),
-              f"与人数相符的占比：{what_zh} {part} ÷ {whole} = {computed}%",
-              f"the share the counts give: {what_en} {part} ÷ {whole} = {computed}%",
-              f"{stated}%")
-
-
 def _staff(f: Finder):
     s = f.report.staff
     for name, zh, en in (("education", "各学历人数", "education counts"),
@@ -158,16 +204,7 @@ def _staff(f: Finder):
     if _known(s.professional_posts, s.headcount) and s.professional_posts > s.headcount:
         f.add("staff", ("professional_posts",), f"不超过在职职工人数 {s.headcount}",
               f"at most the headcount, {s.headcount}", str(s.professional_posts))
-    if s.college_or_above_share is not None and s.education is None:
-        f.add("staff", ("college_or_above_share",), "同时填写 education（按学历的人数），以便核对占比",
-              "education (the counts by education) as well, to check the share against", "没有 education / no education")
-    college = _total([e for e in s.education or [] if e.college_or_above], "count")
-    if s.education and not any(e.college_or_above for e in s.education):
-        college = Decimal(0)
-    _share_matches(f, "staff", "college_or_above_share", s.college_or_above_share, college, s.headcount,
-                   "专科及以上", "college or above")
-    _share_matches(f, "staff", "professional_share", s.professional_share, _total(s.titles, "count"),
-                   s.professional_posts, "有职称人数 ÷ 专业技术岗位", "titled staff ÷ posts")
+    # college_or_above_share and professional_share are computed from these counts (schema.py)
     if s.as_of is not None and s.as_of.year != f.report.year:
         f.add("staff", ("as_of",), f"{f.report.year} 年内的日期", f"a date in {f.report.year}", str(s.as_of))
 

@@ -66,12 +66,17 @@ def load_site(data_dir: Path | str) -> Site:
         raise DataError(problems)
     site = Site(data_dir=data_dir, library=library, years=years)
     found = checks.check_site(site)
-    errors = [p for p in found if p.severity == "error"]
-    if errors:
-        raise DataError(errors)
     for year, report in years.items():
         todo = tuple(p for p in found if p.severity == "todo" and p.file.startswith(f"data/{year}/"))
         years[year] = Year(**{**report.__dict__, "todo": todo})
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        # Every file was read and fits the schema; only the checks found fault (a blank figure, a
+        # sum). The site goes with the error, so that `make check` can still render the chapters
+        # and list their mistakes in the same run; a build stops here all the same.
+        error = DataError(errors)
+        error.site = site
+        raise error
     return site
 
 
@@ -154,6 +159,7 @@ def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Prob
 
 # pydantic error type -> (expected in Chinese, expected in English)
 _EXPECTED = {
+    "computed": ("{zh}", "{en}"),
     "missing": ("必须有这个字段（可以先留空）", "this field must be present (it may be left empty in a draft)"),
     "number_fullwidth": ("半角数字，如 {plain}（不用全角数字）", "half-width digits, such as {plain} (no full-width digits)"),
     "number_grouped": ("只写数字，不加千位分隔符：{plain}", "digits only, without thousands separators: {plain}"),

@@ -74,14 +74,18 @@ class ReportPage:
 
 def bind(env, site: Site, preview: bool) -> ReportPage:
     page = env.page
-    src_uri = page.file.src_uri
+    return report_page(site, Path(env.conf["docs_dir"]), page.file.src_uri, page.url, preview, page.meta)
+
+
+def report_page(site: Site, docs_dir: Path, src_uri: str, url: str, preview: bool, meta: dict) -> ReportPage:
+    """The page written in *src_uri* at *url*, bound as a build binds it: `make check` renders every
+    page so, without MkDocs, and says what a build or the preview would say."""
     year_number = chapters.year_of(src_uri)
     shown = site.shown_years(drafts=preview)
     year = site.years.get(year_number) if year_number else site.years.get(shown[0]) if shown else None
-    docs_dir = Path(env.conf["docs_dir"])
-    return ReportPage(site=site, year=year, locale=page_locale(page.url), file_locale=file_locale(src_uri),
-                      url=page.url, src_uri=src_uri, docs_dir=docs_dir, years_shown=shown, preview=preview,
-                      meta=page.meta)
+    return ReportPage(site=site, year=year, locale=page_locale(url), file_locale=file_locale(src_uri),
+                      url=url, src_uri=src_uri, docs_dir=docs_dir, years_shown=shown, preview=preview,
+                      meta=meta)
 
 
 class ChapterMistake(Exception):
@@ -105,7 +109,8 @@ def render_page(sandbox: ChapterSandbox, here: ReportPage, markdown: str, file_t
     except Exception as error:  # every mistake in a chapter ends here, as a message for staff
         _, _, offset = chapters.split_front_matter(file_text)
         names = sorted({*variables, *sandbox.globals, *sandbox.filters})
-        source = ChapterSource(f"docs/{here.src_uri}", offset, markdown, chapters.year_of(here.src_uri), names)
+        source = ChapterSource(f"docs/{here.src_uri}", offset, markdown, chapters.year_of(here.src_uri), names,
+                               macros=sorted(sandbox.globals), filters=sorted(sandbox.filters), report=here.year)
         raise ChapterMistake(explain(error, source, variables)) from None
 
 
@@ -119,8 +124,7 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
     here = bind(env, site, preview)
     year_number = chapters.year_of(here.src_uri)
     if year_number is not None and year_number not in site.years:
-        _fail(env, here, preview, Problem(f"docs/{year_number}/", None, None, f"data/{year_number}/ 文件夹",
-                                          f"a data/{year_number}/ folder", "不存在 / there is none"))
+        _fail(env, here, preview, no_data(year_number))
         return
     try:
         file_text = chapters.read_chapter(Path(page.file.abs_src_path))
@@ -140,6 +144,11 @@ def prepare(env, site: Site | None, problem: DataError | None, preview: bool) ->
     if page.title and "{{" in page.title:  # a title MkDocs read from the page's first heading, macros and all
         heading = re.search(r"^#\s+(.+)$", env.markdown, re.M)
         page.title = _as_text(heading.group(1).strip()) if heading else page.title   # data text stays escaped
+
+
+def no_data(year: int) -> Problem:
+    """A year's chapters without its data folder."""
+    return Problem(f"docs/{year}/", None, None, f"data/{year}/ 文件夹", f"a data/{year}/ folder", "不存在 / there is none")
 
 
 def _as_text(title: str) -> str:
