@@ -22,14 +22,19 @@ def test_a_build_elsewhere_and_without_git_is_byte_identical_and_dated_by_its_da
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert files_of(site) == files_of(archive)
     assert not [str(f) for f in files_of(site) if not filecmp.cmp(site / f, archive / f, shallow=False)]
-    # the dates it writes are the newest date of the data, not the clock's
+    # the dates it writes are the content's, not the clock's: each year's the newest date of its
+    # own data, the pages every year shares the newest of all
     data = load_site(FIXTURES / "archive" / "data")
-    newest = max(value for year in data.years.values() for topic in year.documents
-                 for _, value in figures(year.topic(topic)) if hasattr(value, "isoformat"))
-    assert f"<lastmod>{newest.isoformat()}</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
-    info = subprocess.run(["pdfinfo", str(next(site.glob("downloads/2021/*-zh.pdf")))], capture_output=True, text=True).stdout
-    created = next(l for l in info.splitlines() if l.startswith("CreationDate"))
-    assert newest.strftime("%b %d") in created and str(newest.year) in created
+    newest = {number: max(value for topic in year.documents for _, value in figures(year.topic(topic))
+                          if hasattr(value, "isoformat")) for number, year in data.years.items()}
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>http://127.0.0.1:8000/</loc>\n        <lastmod>{max(newest.values()).isoformat()}</lastmod>" in sitemap
+    for year, date in newest.items():
+        assert f"/{year}/</loc>\n        <lastmod>{date.isoformat()}</lastmod>" in sitemap, year
+        info = subprocess.run(["pdfinfo", "-isodates", str(next(site.glob(f"downloads/{year}/*-zh.pdf")))],
+                              capture_output=True, text=True).stdout
+        assert f"CreationDate:    {date.isoformat()}T00:00:00Z" in info, (year, info)
+    assert len(set(newest.values())) == len(newest)   # three years, three dates
 
 
 def test_a_link_out_of_the_project_never_dates_the_build(tmp_path, monkeypatch):

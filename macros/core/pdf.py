@@ -6,8 +6,9 @@ numbers WeasyPrint fills in (target-counter), checks that a CJK font is installe
 covers every character, and writes the PDF.
 
 Nothing of the machine that builds it goes into the PDF: links point at the published
-site (site_url), images are read only from the project's own docs/, and the dates come
-from SOURCE_DATE_EPOCH (see build_date.py), so two builds of one state are identical.
+site (site_url), images are read only from the project's own docs/, and its one date (created
+and modified) is its year's last change (build_date.py), so two builds of one state are identical
+and committing next year leaves this year's PDF byte for byte as it was.
 """
 from __future__ import annotations
 
@@ -77,19 +78,14 @@ def missing_glyphs(text: str, font: Path) -> set[str]:
     return {c for c in set(text) if not c.isspace() and ord(c) not in covered and ord(c) >= 0x20}
 
 
-def _stamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def document(tag: str, library: str, title: str, cover_title: str, year: str, contents_label: str,
-             chapters: list[Chapter]) -> str:
+             chapters: list[Chapter], *, updated: dt.datetime) -> str:
     """One HTML document: cover, contents with page numbers, the chapters. Texts are escaped once, here;
-    *title* is the document's full title (its metadata and running header)."""
+    *title* is the document's full title (its metadata and running header); *updated*, the year's
+    last change, is its creation and modification date."""
     toc = "".join(f'<li><a href="#{c.anchor}">{html.escape(c.heading)}</a></li>' for c in chapters)
     body = "".join(f'<section class="chapter" id="{c.anchor}">{c.html}</section>' for c in chapters)
-    stamp = _stamp()
+    stamp = updated.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (f'<!doctype html><html lang="{tag}"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><meta name=\"author\" content=\"{html.escape(library)}\">"
             f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'

@@ -1,15 +1,13 @@
 """What every page says about the library in its footer, and the card a shared link shows.
 
 The footer gives the library's address, telephone, email and opening hours (each when the data
-gives it), the date the report was last updated (the build's date, from its content), a
-link to the accessibility statement and, where the data gives one, the site's ICP record
-number (备案号), as a Chinese public body's site carries it. The card (assets/card.png) is
+gives it), the date the report was last updated (its year's last change; for a page every year
+shares, the newest: core/build_date.py), a link to the accessibility statement and, where the
+data gives one, the site's ICP record number (备案号), as a Chinese public body's site carries it. The card (assets/card.png) is
 drawn from the library's name at build time, for Open Graph (WeChat, other apps).
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
 from ..core import fmt, render
@@ -21,22 +19,28 @@ from . import data
 
 def facts(config) -> dict:
     """Page locale (BCP 47 tag) -> the footer's texts in that language, data escaped as HTML;
-    {} while the data has mistakes."""
+    {} while the data has mistakes. ``updated_on`` says "last updated" for each page date
+    (``page.update_date``, set by years.date_page), ``updated`` for a page without one (404)."""
     try:
         site = data._validated(Path(config.config_file_path).parent / "data")
     except DataError:
         return {}
     library = site.library
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    updated = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else None
+    dates = config.extra.get("report_dates")
+    days = sorted({dates.day(year) for year in [None, *dates.years]}) if dates is not None else []
     out = {}
     for code, language in LANGUAGES.items():
         out[language.tag] = {
             "name": render.translated(library.name, code), "contact": render.contact_parts(library, code), "beian": library.beian,
-            "updated": t("footer.updated", code, date=fmt.date(updated, code, with_year=True)) if updated else None,
+            "updated": _updated(dates.day(), code) if dates is not None else None,
+            "updated_on": {day.isoformat(): _updated(day, code) for day in days},
             "accessibility": prefix(code) + "accessibility/", "accessibility_label": t("footer.accessibility", code),
         }
     return out
+
+
+def _updated(day, code: str) -> str:
+    return t("footer.updated", code, date=fmt.date(day, code, with_year=True))
 
 
 def share_card(config) -> None:

@@ -65,6 +65,7 @@ def make(env, config, files, command: str) -> None:
             by_source[file.src_uri.replace(f".{code}.md", ".md")] = file.page
     library = text_in(site.library.name, code)
     site_url = config.site_url or "http://127.0.0.1:8000/"
+    dates = config.extra["report_dates"]   # each PDF carries its year's last change (years.configure)
     jobs = []
     for year in config.extra.get("report_years", []):  # newest first: the cover waits for it first
         pages = [by_source[s.relative_to(docs_dir).as_posix()] for s in chapters.sources(docs_dir, year)
@@ -74,7 +75,8 @@ def make(env, config, files, command: str) -> None:
         contents = [pdf.Chapter(f"chapter-{number}", _heading(page), pdf.chapter_html(page.content))
                     for number, page in enumerate(pages, 1)]
         source = pdf.document(LANGUAGES[code].tag, library, t("report_title", code, year=year, library=library),
-                              t("pdf.cover_title", code), str(year), t("contents", code), contents)
+                              t("pdf.cover_title", code), str(year), t("contents", code), contents,
+                              updated=dates.moment(year))
         target = Path(config.site_dir) / "downloads" / str(year) / pdf_name(site, year, code)
         # Chapters of one year sit at one depth, so their relative links resolve alike from here.
         base = urljoin(site_url, f"{prefix(code)}{year}/chapter/")
