@@ -1,17 +1,19 @@
 """Chapters in staff's words: a mistake in a macro names the chapter file and its true line,
 says what is unknown in Chinese and English with the nearest valid names, and never shows a
 Python class name; a finished year keeps no to-do marker and has every translation; a year
-written with the old shared templates is told the one command that gives it its own text."""
+written with the old shared templates is told the one command that gives it its own text, and that
+command makes it read as `make new-year` would have made it."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, edit, line_of, page_text, value_of
+from conftest import FIXTURES, ROOT, build, copy_project, edit, line_of, page_text, value_of
 from macros.core import chapters
 from macros.core.chapters import LEGACY_INCLUDE
 from macros.core.languages import file_locale, page_locale
@@ -20,6 +22,8 @@ from macros.core.problems import DataError
 from macros.core.validate import load_site
 from macros.mkdocs.chapter_macros import sandbox
 from macros.mkdocs.page import ChapterMistake, ReportPage, render_page
+from macros.tools import scaffold
+from macros.tools.scaffold import REVIEW, new_year
 from test_attacks_tools import tree
 
 PYTHON_WORDS = re.compile(r"macros\.|object|Undefined|Error:|Traceback|KeyError|schema\.")
@@ -235,3 +239,86 @@ def test_an_entry_longer_than_a_file_name_can_be_is_refused_by_check_without_a_t
     result = check(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "OSError" not in result.stderr
     assert "docs/2020/index.md:3" in result.stderr and "255" in result.stderr
+
+
+# ------------------------------------------------------------ a first-release year, converted
+
+def first_release(dest: Path) -> Path:
+    """The anju-2020 fixture as the first release wrote it: chapters 2–5 include the shared
+    templates, plan.md lists the activities with a loop, and the year page lists no chapters."""
+    project = copy_project(dest, "anju-2020")
+    shutil.rmtree(project / "docs/2020")
+    shutil.copytree(FIXTURES / "first-release/2020", project / "docs/2020")
+    return project
+
+
+def pages_of(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
+
+
+def test_a_first_release_year_converted_is_what_new_year_would_have_made(tmp_path):
+    converted, started = first_release(tmp_path / "converted"), first_release(tmp_path / "started")
+    assert scaffold.own_chapters(converted, 2020)
+    new_year(started, 2021)   # the same year's pages, as new-year carries them into the next year
+    owned, carried = pages_of(converted / "docs/2020"), pages_of(started / "docs/2021")
+    assert owned.keys() == carried.keys()
+    for name, text in owned.items():
+        note = REVIEW["en" if name.endswith(".en.md") else "zh"].format(source=2020) + "\n\n"
+        assert carried[name].replace(note, "") == text, name
+    # the year page every year has: its chapters in order, the PDF, key figures, contents, downloads
+    assert owned["index.md"] == (FIXTURES / "anju-2020/docs/2020/index.md").read_text(encoding="utf-8")
+    assert owned["index.en.md"] == (FIXTURES / "anju-2020/docs/2020/index.en.md").read_text(encoding="utf-8")
+    assert [s.name for s in chapters.sources(converted / "docs", 2020)] == \
+        ["plan.md", "chronicle.md", "organisation.md", "finance.md", "statistics.md"]
+    for name, text in owned.items():   # nothing the chapters' sandbox refuses, no macro in a title
+        assert "{%" not in text and "{{" not in chapters.split_front_matter(text)[0].get("title", ""), name
+    assert '其中{{ listing("activities") }}，参与读者' in owned["plan.md"]
+    assert 'among them {{ listing("activities") }}, with' in owned["plan.en.md"]
+    assert check(converted).returncode == 0
+
+
+def test_a_converted_first_release_year_builds_and_reads_like_every_year(tmp_path):
+    project = first_release(tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "macros", "own-chapters", "2020"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    made = build(project, site)
+    assert made.returncode == 0, made.stdout + made.stderr
+    for path, title in (("2020/index.html", "2020 年年报 · 安居区图书馆"),
+                        ("en/2020/index.html", "Annual Report 2020 · Anju District Library")):
+        assert f"<title>{title}</title>" in (site / path).read_text(encoding="utf-8")
+    year = page_text(site, "2020/index.html")
+    assert "主要数字" in year and "流通人次" in year and "staff_titles.csv" in year
+    assert re.search("第一章 工作计划与总结.*第二章 大事记.*第三章 机构与人员.*第四章 经费情况.*第五章 业务数据统计", year)
+    assert "At a glance" in page_text(site, "en/2020/index.html")
+    assert "第一章 工作计划与总结" in page_text(site, "2020/plan/index.html")
+    assert "其中线上线下展览 12 场次" in page_text(site, "2020/plan/index.html")
+
+
+def test_a_converted_year_takes_its_page_and_order_from_the_newest_year_that_lists_them(project):
+    """As new-year copies the newest year's page: a year written later with the old templates beside it."""
+    index = project / "docs/2020/index.md"
+    edit(index, "  - plan.md\n  - chronicle.md\n", "  - chronicle.md\n  - plan.md\n")
+    shutil.copytree(FIXTURES / "first-release/2020", project / "docs/2021")
+    (project / "docs/2021/index.md").write_text(
+        (project / "docs/2021/index.md").read_text(encoding="utf-8") + "\n本年因馆舍改造，年报推迟发布。\n", encoding="utf-8")
+    scaffold.own_chapters(project, 2021)
+    written = (project / "docs/2021/index.md").read_text(encoding="utf-8")
+    assert [s.name for s in chapters.sources(project / "docs", 2021)][:2] == ["chronicle.md", "plan.md"]
+    assert written.replace("本年因馆舍改造，年报推迟发布。\n\n", "") == index.read_text(encoding="utf-8")
+    assert written.index("# {{ report_title() }}") < written.index("本年因馆舍改造") < written.index("{{ pdf_download() }}")
+
+
+def test_a_loop_own_chapters_cannot_rewrite_is_named_and_nothing_changes(project):
+    plan = project / "docs/2020/plan.md"
+    edit(plan, "其中{{ listing(\"activities\") }}", "其中{% for e in chronicle.events %}{{ e.title | text }}{% endfor %}")
+    edit(project / "docs/2020/plan.en.md", "# {{ chapter_heading() }}", "# {{ chapter_heading() }}\n\n{% if year %}x{% endif %}")
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "macros", "own-chapters", "2020"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"docs/2020/plan.md:{line_of(plan, '{% for e in')}" in result.stderr and 'listing("activities")' in result.stderr
+    assert f"docs/2020/plan.en.md:{line_of(project / 'docs/2020/plan.en.md', '{% if')}" in result.stderr
+    assert "{% if %}" in result.stderr and "nothing was changed" in result.stderr
+    assert tree(project) == before

@@ -1,6 +1,9 @@
 """A table is declared once, in the registry (macros/core/tables.py): one more entry, and a
 chapter can show it as a table, a chart and a sentence, and it is downloaded and described in
-the data package. Here an entry is added the way a developer adds one, in a real build."""
+the data package. Here an entry is added the way a developer adds one, in a real build.
+
+A figure the data defines (a share of a breakdown) is computed, never typed: the table, the
+chapter and the download show it, and a file that still types it is told to delete the line."""
 from __future__ import annotations
 
 import csv
@@ -9,8 +12,15 @@ import json
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 
-from conftest import copy_project, page_text
+import pytest
+
+from conftest import copy_project, edit, line_of, page_text
+from macros.core import opendata, tables
+from macros.core.problems import DataError
+from macros.core.validate import load_site
+from test_chapters import render
 
 ENTRY = """
 from macros.core import tables
@@ -48,3 +58,46 @@ def test_one_registry_entry_gives_a_table_a_chart_a_sentence_a_download_and_its_
     assert resource["title"] == "读者服务岗位 / Reader-service posts"
     # a year without the part has no such download
     assert not (site / "downloads/2019/staff_readers.csv").exists()
+
+
+# ------------------------------------------------------------ figures the data computes
+
+def test_the_shares_the_counts_define_are_computed_shown_and_downloaded(project):
+    """A share of a breakdown is no figure staff type: it is computed from the counts, shown where
+    the chapter quotes it and in the staff table and its download."""
+    staff = project / "data/2020/staff.yaml"
+    edit(staff, "count: 5\n    college_or_above: true", "count: 5\n    college_or_above: false")   # 6 of 11
+    site = load_site(project / "data")
+    year = site.years[2020]
+    assert (year.staff.college_or_above_share, year.staff.professional_share) == (Decimal("54.55"), 100)
+    text = render(project, "2020/organisation.md").replace("\xa0", " ")
+    assert "大学专科及以上学历工作人员占比 54.55%" in text and "专业技术人员占比 100%" in text
+    rows = {r["indicator"]: r["value"] for r in csv.DictReader(io.StringIO(
+        opendata.files(year, site)["staff.csv"].decode("utf-8-sig")))}
+    assert rows["college_or_above_share"] == "54.55" and rows["professional_share"] == "100"
+
+
+def test_a_year_without_the_breakdown_has_no_share_and_no_row(project):
+    staff = project / "data/2020/staff.yaml"
+    text = staff.read_text(encoding="utf-8")
+    staff.write_text(text[: text.index("# 专业技术职称")] + "professional_posts: 8\n", encoding="utf-8")
+    year = load_site(project / "data").years[2020]
+    assert year.staff.professional_share is None
+    assert "professional_share" not in [r.id for r in tables.table("staff").rows(year)]
+
+
+@pytest.mark.parametrize("field, typed", [("professional_share", "100"), ("college_or_above_share", "90")])
+def test_a_file_that_still_types_a_computed_share_is_told_to_delete_the_line(project, field, typed):
+    """Staff with last year's file: the line is refused where it stands, saying the share is computed."""
+    staff = project / "data/2020/staff.yaml"
+    edit(staff, "professional_posts: 8", f"professional_posts: 8\n{field}: {typed}")
+    with pytest.raises(DataError) as info:
+        load_site(project / "data")
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == ("data/2020/staff.yaml", line_of(staff, f"{field}:"), field)
+    assert "删去这一行" in problem.expected_zh and "自动计算" in problem.expected_zh
+    assert "delete this line" in problem.expected_en and "computed" in problem.expected_en
+    assert problem.found == typed
+    result = subprocess.run([sys.executable, "-m", "macros", "check"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"data/2020/staff.yaml:{problem.line}" in result.stderr and "删去这一行" in result.stderr

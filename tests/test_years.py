@@ -55,6 +55,31 @@ def test_a_new_year_starts_from_the_last_years_words_and_shape(archive_project):
         new_year(archive_project, 2022)  # never overwrites
 
 
+def test_a_new_years_chronicle_starts_empty_with_one_commented_example(archive_project):
+    """Last year's events are last year's: the new chronicle has none to delete, and one example,
+    commented out, shows every field an event has. Uncommented as the file says, it is an event."""
+    new_year(archive_project, 2022)
+    chronicle = archive_project / "data/2022/chronicle.yaml"
+    text = chronicle.read_text(encoding="utf-8")
+    draft = load_site(archive_project / "data").years[2022]
+    assert draft.chronicle.events == []
+    assert any(p.file == "data/2022/chronicle.yaml" and p.field == "events" for p in draft.todo)   # make check lists it
+    example = [line[1:] for line in text.splitlines() if line.startswith("#  ")]
+    fields = re.findall(r"^ {2}(?:- | {2})(\w+):", "\n".join(example), re.M)   # an event's own, not zh/en
+    assert fields == ["date", "end", "title", "place", "description", "figures"], fields
+    assert "photo:" in text and "photo_alt:" in text   # named, for a year with photos
+    chronicle.write_text(text.replace("events: []", "events:") + "\n".join(example) + "\n", encoding="utf-8")
+    [event] = load_site(archive_project / "data").years[2022].chronicle.events
+    assert event.date.year == 2022 and event.figures == {"books": 120}
+
+
+def test_restore_writes_the_same_empty_chronicle(archive_project):
+    (archive_project / "data/2020/chronicle.yaml").unlink()
+    restore(archive_project, 2020)
+    text = (archive_project / "data/2020/chronicle.yaml").read_text(encoding="utf-8")
+    assert "events: []" in text and "#  - date: 2020-06-01" in text
+
+
 def test_a_draft_is_previewed_with_what_is_left_and_never_published(archive_project, tmp_path):
     new_year(archive_project, 2022)
     shown = tmp_path / "preview"

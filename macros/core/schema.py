@@ -19,16 +19,115 @@ import datetime as dt
 import re
 import typing
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError,
+                      WithJsonSchema, computed_field, model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 class Strict(BaseModel):
     # Unknown keys are errors: a misspelt key must never drop a figure silently.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _computed_not_typed(cls, data: Any, handler):
+        """A figure the data computes (a computed field below) typed in a file, as files before it
+        was computed had it: refused at its line, telling staff to delete it, with the file's other
+        problems."""
+        typed = [name for name in cls.model_computed_fields if isinstance(data, dict) and name in data]
+        if not typed:
+            return handler(data)
+        errors = [InitErrorDetails(type=PydanticCustomError("computed", "{zh} / {en}", _computed_message(cls, name)),
+                                   loc=(name,), input=data[name]) for name in typed]
+        try:
+            handler({key: value for key, value in data.items() if key not in typed})
+        except ValidationError as err:
+            errors += [InitErrorDetails(type=PydanticCustomError(e["type"], e["msg"], e.get("ctx")), loc=e["loc"],
+                                        input=e.get("input")) for e in err.errors()]
+        raise ValidationError.from_exception_data(cls.__name__, errors)
+
+    @model_validator(mode="after")
+    def _lists_know_their_place(self):
+        """Each named list of a topic file learns its dotted place (finance.budget.items), for the
+        message that names it when a chapter quotes an item it does not have."""
+        topic = next((name for name, model in TOPICS.items() if model is type(self)), None)
+        if topic is not None:
+            _place_lists(self, topic)
+        return self
+
+
+def _computed_message(model: type[BaseModel], name: str) -> dict[str, str]:
+    how_zh, _, how_en = (model.model_computed_fields[name].description or "").partition(" / ")
+    return {"zh": f"删去这一行：{name} 现在由数据自动计算（{how_zh}），不再填写",
+            "en": f"delete this line: {name} is now computed from the data ({how_en or how_zh}) and no longer typed"}
+
+
+def _place_lists(model: BaseModel, place: str) -> None:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Named):
+            value._place = f"{place}.{name}"
+        for inner in value if isinstance(value, list) else [value]:
+            if isinstance(inner, BaseModel):
+                _place_lists(inner, f"{place}.{name}")
+
+
+# ------------------------------------------------------------ lists quoted by name
+
+class Named(list):
+    """列表中的一项按它的 id 引用，不依赖顺序：{{ finance.budget.items.epidemic_prevention.amount | money }}。
+    One item of a list by its id, whatever its place: {{ finance.budget.items.epidemic_prevention.amount | money }}.
+
+    A list whose items have ids (budget items, staff by title, activities by kind): an attribute
+    the list itself lacks is the item with that id, as chapters write it through Jinja's sandbox
+    (core/sandbox.py: an attribute, never a method)."""
+
+    _place = ""   # where the list is in its topic file: finance.budget.items
+
+    def __getattr__(self, name: str):
+        # only a name the list lacks reaches here; Python's own (_…) are never an id (NAME_PATTERN)
+        found = None if name.startswith("_") else item_named(self, name)
+        if found is None:
+            raise AttributeError(name)
+        return found
+
+    def __getitem__(self, key):
+        if isinstance(key, str):   # items["epidemic_prevention"]
+            found = item_named(self, key)
+            if found is None:
+                raise KeyError(key)
+            return found
+        return super().__getitem__(key)
+
+
+def item_named(items: list, name: str) -> Any:
+    """The item of *items* whose id is *name*, or None."""
+    return next((item for item in items if getattr(item, "id", None) == name), None)
+
+
+def named_place(items: Named) -> str:
+    """Where a named list is in its topic file, as staff find it: finance.budget.items."""
+    return items._place
+
+
+def item_ids(items: list) -> list[str]:
+    """The ids of *items*, in their order (an item not yet named, in a draft, has none)."""
+    return [item.id for item in items if getattr(item, "id", None)]
+
+
+def _named(item: type) -> Any:
+    """A list of *item*, each of which a chapter may quote by its id (see Named)."""
+    return Annotated[list[item], AfterValidator(Named)]
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    """part ÷ whole × 100, rounded half up to 2 decimals (as figures.share rounds; figures.py comes
+    after the schema), trailing zeros dropped: 100, 72.73, 12.5."""
+    value = (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 # ------------------------------------------------------------ figures staff type
@@ -209,6 +308,11 @@ class Library(Strict):
 
 class ReportMeta(Strict):
     draft: StrictBool = Field(description="草稿：true 时不发布，完成后改为 false / a draft (true) is never published; false when finished")
+    # The year's "last updated" date, when staff state it (core/build_date.py); else its last commit.
+    updated: Optional[dt.date] = Field(default=None, description=(
+        "最后更新日期（可省略），如 2021-03-31：本年网页页脚、PDF 和网站地图写这一天；省略时取本年数据或章节最后一次提交的日期"
+        " / last updated (optional), such as 2021-03-31: the date the year's footers, PDFs and sitemap give; "
+        "without it, the last commit of the year's data or chapters"))
 
 
 class Profile(Strict):
@@ -232,13 +336,32 @@ class EducationItem(BreakdownItem):
 class Staff(Strict):
     as_of: Optional[dt.date] = Field(description="统计截止日期 / figures as of")
     headcount: Count = Field(description="在职职工（不含分馆），人 / staff in post")
-    education: Optional[list[EducationItem]] = Field(default=None, description="按学历（可省略）/ by education (optional)")
-    college_or_above_share: Percent = Field(default=None, description="大学专科及以上学历占比，% / share with college or above")
-    roles: Optional[list[BreakdownItem]] = Field(default=None, description="按岗位（可省略）/ by role (optional)")
-    employment: Optional[list[BreakdownItem]] = Field(default=None, description="按用工形式（可省略）/ by employment type (optional)")
-    titles: Optional[list[BreakdownItem]] = Field(default=None, description="按专业技术职称（可省略）/ by professional title (optional)")
+    education: Optional[_named(EducationItem)] = Field(default=None, description="按学历（可省略）/ by education (optional)")
+    roles: Optional[_named(BreakdownItem)] = Field(default=None, description="按岗位（可省略）/ by role (optional)")
+    employment: Optional[_named(BreakdownItem)] = Field(default=None, description="按用工形式（可省略）/ by employment type (optional)")
+    titles: Optional[_named(BreakdownItem)] = Field(default=None, description="按专业技术职称（可省略）/ by professional title (optional)")
     professional_posts: Count = Field(default=None, description="专业技术岗位，个 / professional posts")
-    professional_share: Percent = Field(default=None, description="专业技术人员占比，% / share of professionals")
+
+    # Shares the counts above define are computed, never typed (a typed one could only repeat them,
+    # or contradict them); a file that still has one is told to delete the line (Strict).
+    @computed_field(description="按学历中标为 college_or_above 的人数 ÷ headcount / "
+                                "the education counts marked college_or_above ÷ headcount")
+    @property
+    def college_or_above_share(self) -> Optional[Decimal]:
+        """大学专科及以上学历占比，%；None when the year has no education breakdown or a count is still empty."""
+        counts = [(e.count, e.college_or_above) for e in self.education or []]
+        if not counts or not self.headcount or any(count is None for count, _ in counts):
+            return None
+        return _percent(sum(count for count, college in counts if college), self.headcount)
+
+    @computed_field(description="各职称人数之和 ÷ professional_posts / the title counts ÷ professional_posts")
+    @property
+    def professional_share(self) -> Optional[Decimal]:
+        """专业技术人员占比，%：posts held by titled staff; None without titles or while a count is empty."""
+        counts = [t.count for t in self.titles or []]
+        if not counts or not self.professional_posts or any(count is None for count in counts):
+            return None
+        return _percent(sum(counts), self.professional_posts)
 
 
 class FinanceDocument(Strict):
@@ -256,14 +379,14 @@ class MoneyItem(Strict):
 class Budget(Strict):
     document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the budget notice (optional)")
     total: Money = Field(description="预算合计，万元 / budget total in 万元")
-    items: Optional[list[MoneyItem]] = Field(default=None, description="预算各项（可省略）/ items (optional)")
+    items: Optional[_named(MoneyItem)] = Field(default=None, description="预算各项（可省略）/ items (optional)")
 
 
 class Expenditure(Strict):
     document: Optional[FinanceDocument] = Field(default=None, description="文件依据（可省略）/ the final accounts (optional)")
     total: Money = Field(description="支出合计，万元 / spending total in 万元")
     includes_central_fund: YesNo = Field(default=None, description="合计是否包含中央免费开放资金 / total includes the central fund")
-    items: Optional[list[MoneyItem]] = Field(default=None, description="支出各项（可省略）/ items (optional)")
+    items: Optional[_named(MoneyItem)] = Field(default=None, description="支出各项（可省略）/ items (optional)")
 
 
 class Finance(Strict):
@@ -305,7 +428,7 @@ class Closure(Strict):
 
 class Activities(Strict):
     total: Count = Field(description="各类活动，场次 / events of all kinds")
-    by_kind: Optional[list[KindCount]] = Field(default=None, description="按类别（可省略）/ by kind (optional)")
+    by_kind: Optional[_named(KindCount)] = Field(default=None, description="按类别（可省略）/ by kind (optional)")
     participants_at_least: Count = Field(default=None, description="参与读者（至少），人 / readers taking part, at least")
     closure: Optional[Closure] = Field(default=None, description="闭馆（没有闭馆的年份省略）/ a closure (leave out in a year without one)")
 
@@ -337,9 +460,11 @@ def model_inside(annotation: Any) -> type[BaseModel] | None:
 
 
 def holds_list(annotation: Any) -> bool:
-    """Whether a field holds a list, through Optional[...]: Optional[list[MoneyItem]] -> True."""
+    """Whether a field holds a list, through Optional[...] and Annotated[...]: Optional[list[MoneyItem]] -> True."""
     if typing.get_origin(annotation) is list:
         return True
+    if typing.get_origin(annotation) is Annotated:
+        return holds_list(typing.get_args(annotation)[0])
     return any(holds_list(arg) for arg in typing.get_args(annotation) if arg is not type(None)) \
         if typing.get_origin(annotation) is typing.Union else False
 

@@ -44,10 +44,13 @@ def resolve(root: Any, path: str) -> Any:
             return ABSENT
         if isinstance(value, BaseModel):
             info = type(value).model_fields.get(name)
-            if info is None:
+            computed = name in type(value).model_computed_fields
+            if info is None and not computed:
                 raise KeyError(name)
             value = getattr(value, name)
-            if value is None and not info.is_required():
+            # a figure the data computes is left out where the data cannot compute it (a part the year
+            # lacks; in a draft, counts still to fill, which make check lists in their own right)
+            if value is None and (computed or not info.is_required()):
                 return ABSENT
         else:
             value = getattr(value, name)

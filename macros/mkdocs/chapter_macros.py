@@ -9,15 +9,18 @@ in English.
 """
 from __future__ import annotations
 
+import difflib
+import inspect
 import os
 from decimal import Decimal
 
 import jinja2
 
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
-from ..core.chapter_errors import AbsentPart
+from ..core.chapter_errors import AbsentPart, UnknownName
 from ..core.languages import CODES, prefix
 from ..core.sandbox import PAGE_KEY, ChapterSandbox
+from ..core.schema import Named, item_ids, item_named, named_place
 from ..core.strings import STRINGS, t
 
 
@@ -337,7 +340,7 @@ def macro_reference(context):
     page = _page(context)
     heads = (t("reference.call", page.locale), t("reference.does", page.locale))
     return (f'\n\n### {t("reference.macros", page.locale)}'
-            + render.reference_table(reference.callables(MACROS, page.locale), heads)
+            + render.reference_table(reference.callables(MACROS, page.locale) + [_named_item(page.locale)], heads)
             + f'\n\n### {t("reference.filters", page.locale)}'
             + render.reference_table(reference.callables(filters.FILTERS, page.locale, filters=True), heads)
             + f'\n\n### {t("reference.tables", page.locale)}'
@@ -356,6 +359,13 @@ def field_reference(context):
                    for name, model in reference.data_files().items())
 
 
+def _named_item(lang: str) -> tuple[str, str]:
+    """The guide's line for quoting one item of a list by its id (schema.Named): not a macro, but
+    written where staff look for how to write a figure."""
+    zh, en, *_ = inspect.cleandoc(Named.__doc__).splitlines()
+    return "<list>.<id>.<field>", zh if lang == "zh" else en
+
+
 MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
           archive_title, contents, key_figures, pdf_download, archive, contact, downloads, macro_reference,
           field_reference, code, code_block]
@@ -363,8 +373,32 @@ MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chap
 ALIASES: dict = {}
 
 
+class _ReportSandbox(ChapterSandbox):
+    """The chapters' sandbox, which tells an item a named list does not have by the ids it has."""
+
+    def getattr(self, obj, attribute):
+        return _item_or_told(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj, argument):
+        value = super().getitem(obj, argument)
+        return _item_or_told(obj, argument, value) if isinstance(argument, str) else value
+
+
+def _item_or_told(items, name: str, value):
+    """*value*, as the sandbox found it; for a named list (schema.Named) that has no item *name*,
+    UnknownName naming the list, with the ids it has, nearest first."""
+    if not isinstance(items, Named) or not isinstance(value, jinja2.Undefined):
+        return value
+    found = item_named(items, name)   # an id the list's own methods shadow (count, index), refused as one
+    if found is not None:
+        return found
+    ids = sorted(item_ids(items), key=lambda i: -difflib.SequenceMatcher(None, name, i).ratio())
+    place = named_place(items)
+    raise UnknownName(f"{place}.{name}" if place else name, dict.fromkeys(ids))
+
+
 def sandbox() -> ChapterSandbox:
     """The sandbox every page of a build renders in: these macros and the filters, nothing else."""
     from . import filters
     macros = {m.__name__: m for m in MACROS} | dict(ALIASES)
-    return ChapterSandbox(macros, {f.__name__: f for f in filters.FILTERS})
+    return _ReportSandbox(macros, {f.__name__: f for f in filters.FILTERS})

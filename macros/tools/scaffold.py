@@ -9,7 +9,10 @@
   a year is missing, every field present and empty. Existing files are never touched.
 - ``python -m macros own-chapters 2020`` (`make own-chapters YEAR=2020`): a year written
   when chapters shared one template (``{% include "chapters/finance.md" %}``) gets that
-  text as its own, so that editing it changes no other year.
+  text as its own, so that editing it changes no other year, and reads as `make new-year`
+  would have made it: its loops written as listing(), no macro left in a title, and a year
+  page that lists its chapters in order, with its key figures and downloads. new-year makes
+  a legacy year's pages into the next year's the same way.
 
 Each is all-or-nothing: it makes everything aside, in hidden temporary folders inside the
 project (``data/.new-2021-….tmp``: no year, no page), and moves it into place at the end,
@@ -19,6 +22,7 @@ with the staff's message, so that running it again after the fix just works.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -30,17 +34,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel
 
-from ..core import chapters
+from ..core import chapters, sandbox, tables
+from ..core.chapter_errors import NotAllowed
 from ..core.languages import CODES, DEFAULT
 from ..core.load import inside, shown_path
 from ..core.problems import DataError, Problem
-from ..core.schema import TOPICS, Text, holds_list, model_inside
+from ..core.schema import TOPICS, Event, Text, holds_list, model_inside
 from ..core.validate import load_site
 from ..core.years import EXPECTED_EN, EXPECTED_ZH, is_year_name
 
 STARTERS = Path("docs/templates/chapters")   # the first year's chapters, and old years' shared text
+YEAR_PAGE = Path("docs/templates/year")      # a year's own page, for a year that has none listing its chapters
 CARRIED_OVER = {"id", "label", "name", "college_or_above", "includes_central_fund", "slug"}
 REVIEW = {
     "zh": "（待填写：本页文字沿用 {source} 年，请逐段核对、修改，完成后删去本段。）",
@@ -65,7 +72,7 @@ def new_year(root: Path, year: int) -> list[Path]:
     except DataError as err:
         raise ScaffoldError("先改正现有数据中的问题 / fix the data first:\n" + err.report()) from None
     source = site.years[max(site.years)]
-    pages = {page.name: text for page, (_, text) in _pages(root, source.year).items()}   # stops on a page it cannot read
+    pages = _own_pages(root, source.year, year)   # stops on a page it cannot read or make the year's own
     with _Staged() as staged:
         data = staged.folder(root / "data", f"new-{year}") / str(year)
         docs = staged.folder(root / "docs", f"new-{year}") / str(year)
@@ -74,10 +81,10 @@ def new_year(root: Path, year: int) -> list[Path]:
         for topic, model in TOPICS.items():
             values = {"draft": True} if topic == "report" else _blank(source.topic(topic))
             _write_topic(data / f"{topic}.yaml", topic, year, values, model)
-        for name, text in pages.items():
-            code = next((c for c in CODES if name.endswith(f".{c}.md")), DEFAULT)
-            (docs / name).write_text(_marked(text, REVIEW[code].format(source=source.year)), encoding="utf-8")
-        written = [data_dir / f"{topic}.yaml" for topic in TOPICS] + [docs_dir / name for name in pages]
+        for page, text in pages.items():
+            code = next((c for c in CODES if page.name.endswith(f".{c}.md")), DEFAULT)
+            (docs / page.name).write_text(_marked(text, REVIEW[code].format(source=source.year)), encoding="utf-8")
+        written = [data_dir / f"{topic}.yaml" for topic in TOPICS] + [docs_dir / page.name for page in pages]
         staged.place(data, data_dir)
         staged.place(docs, docs_dir)
     return written
@@ -102,17 +109,22 @@ def restore(root: Path, year: int) -> list[Path]:
 
 
 def own_chapters(root: Path, year: int) -> list[Path]:
-    """Replace each shared-template include in docs/<year>/ with the template's text."""
+    """Make docs/<year>/ read as `make new-year` would have made it: each shared-template include
+    replaced by the template's text, each loop by listing(), a {{ year }} in a title by the year,
+    and a year page without a chapters list by one like every year's (chapters in order, key figures,
+    downloads, contents). Return the pages written."""
     _check_year(year)
     folder = root / "docs" / str(year)
     if not folder.is_dir() or not inside(folder, root):
         raise ScaffoldError(f"docs/{year}/ 不存在，{UNCHANGED}; docs/{year}/ does not exist")
-    owned = {page: text for page, (before, text) in _pages(root, year).items() if text != before}
+    owned = {page: text for page, text in _own_pages(root, year, year).items()
+             if not page.is_file() or text != chapters.read_chapter(page, root)}
     with _Staged() as staged:
         made = staged.folder(root / "docs", f"own-{year}")
         for page, text in owned.items():
             (made / page.name).write_text(text, encoding="utf-8")
-            shutil.copymode(page, made / page.name)
+            if page.is_file():
+                shutil.copymode(page, made / page.name)
             staged.place(made / page.name, page, replace=True)
     return list(owned)
 
@@ -179,19 +191,26 @@ class _Staged:
 
 # ------------------------------------------------------------ chapters
 
-def _pages(root: Path, year: int) -> dict[Path, tuple[str, str]]:
-    """Each page of docs/<year>/: (its text, its text with the shared templates made its own).
-    DataError with every page that cannot be read and every include that finds no template."""
+def _own_pages(root: Path, year: int, target: int) -> dict[Path, str]:
+    """Each page of docs/<year>/ (and any it lacks) as *target*'s own text: what the chapters'
+    sandbox accepts, in the order and shape every year has. DataError with every page that cannot be
+    read, every include that finds no template and everything that cannot be made so."""
     folder = root / "docs" / str(year)
-    pages: dict[Path, tuple[str, str]] = {}
+    pages: dict[Path, str] = {}
     problems: list[Problem] = []
     for page in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = shown_path(page, root)
         try:
             text = chapters.read_chapter(page, root)
         except DataError as err:
             problems += err.problems
             continue
-        pages[page] = (text, _owned(text, shown_path(page, root), root, problems))
+        text = _with_year_in_titles(_loops_as_listings(_owned(text, shown, root, problems), shown, problems),
+                                    target, shown, problems)
+        pages[page] = text
+        _still_refused(text, shown, problems)
+    if not problems:
+        pages.update(_year_page(root, year, pages, problems))
     if problems:
         raise DataError(problems)
     return pages
@@ -218,6 +237,119 @@ def _owned(text: str, shown: str, root: Path, problems: list[Problem]) -> str:
     return chapters.LEGACY_INCLUDE.sub(inline, text)
 
 
+_LOOP = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+([\w.]+)\s*-?%\}.*?\{%-?\s*endfor\s*-?%\}", re.S)
+_YEAR = re.compile(r"\{\{-?\s*year\s*-?\}\}")
+
+
+def _loops_as_listings(text: str, shown: str, problems: list[Problem]) -> str:
+    """*text* with each loop over a list the table registry knows written as its listing(), as the
+    chapters of every year since write it: {% for kind in activities.by_kind %}…{% endfor %} ->
+    {{ listing("activities") }}. A loop over anything else adds to *problems*, at its line."""
+    listed = {entry.items: entry.name for entry in tables.TABLES if isinstance(entry, tables.Breakdown)}
+
+    def listing(match: re.Match) -> str:
+        name = listed.get(match.group(1))
+        if name is not None:
+            return f'{{{{ listing("{name}") }}}}'
+        known_zh = "、".join(f'{path}（listing("{n}")）' for path, n in listed.items())
+        known_en = ", ".join(f'{path} (listing("{n}"))' for path, n in listed.items())
+        problems.append(Problem(shown, text.count("\n", 0, match.start()) + 1, None,
+                                "能用 listing() 列出的列表之一：" + known_zh + "；或把这一段改写为逐项引用",
+                                "one of the lists listing() writes out: " + known_en + "; or rewrite the passage "
+                                "quoting each item", f"不能自动改写的循环 / a loop that cannot be rewritten: "
+                                f"{{% for … in {match.group(1)} %}}"))
+        return match.group()
+    return _LOOP.sub(listing, text)
+
+
+def _with_year_in_titles(text: str, year: int, shown: str, problems: list[Problem]) -> str:
+    """*text* with {{ year }} in its front matter written as *year*: front matter is never rendered,
+    so the browser's title would show the braces. Any other macro there adds to *problems*."""
+    _, body, _ = chapters.split_front_matter(text)
+    head = _YEAR.sub(str(year), text[: len(text) - len(body)])
+    left = re.search(r"\{\{|\{%", head)
+    if left:
+        problems.append(Problem(shown, head.count("\n", 0, left.start()) + 1, None,
+                                "页面开头的设置（--- 之间）只写文字，不写宏", "plain text in the settings between the "
+                                "--- lines, no macros", "设置中的宏 / a macro in the settings"))
+    return head + body
+
+
+def _still_refused(text: str, shown: str, problems: list[Problem]) -> None:
+    """What the chapters' sandbox would refuse in *text* (core/sandbox.py), told at its line."""
+    try:
+        sandbox.check(text, frozenset())   # the shape only: which macros a page calls is told when it renders
+    except NotAllowed as refused:
+        if refused.legacy_include:
+            return   # a shared chapter that is missing, told by _owned already
+        problems.append(Problem(shown, refused.lineno, None,
+                                "章节中只写文字、数据、宏和过滤器：请把这一处改写（列出各项用 listing）",
+                                "only text, data, macros and filters in a chapter: rewrite this (listing() "
+                                "writes out a list's items)", f"不能自动改写 / cannot be rewritten: {refused.construct}"))
+    except TemplateSyntaxError as wrong:
+        problems.append(Problem(shown, wrong.lineno, None, "宏的正确写法：{{ … }} 和 {% … %} 成对",
+                                "a macro written right: {{ … }} and {% … %} closed",
+                                f"写法有误 / not understood: {wrong.message}"))
+
+
+def _year_page(root: Path, year: int, pages: dict[Path, str], problems: list[Problem]) -> dict[Path, str]:
+    """The year's own page in every language, when its index.md lists no chapters (as years
+    written with the shared templates had it): that of the newest year whose index lists its
+    chapters (the page `make new-year` copies), or else docs/templates/year/, with this year's
+    chapters in that year's order (any other after them, by name). What the old page said besides
+    its heading and contents is kept under the heading."""
+    index = root / "docs" / str(year) / "index.md"
+    old = chapters.split_front_matter(pages.get(index, ""))[0]
+    if isinstance(old.get("chapters"), list):
+        return {}
+    source = _year_page_source(root, year)
+    if source is None:
+        problems.append(Problem(f"{YEAR_PAGE.as_posix()}/index.md", None, None,
+                                "年份首页的模板（或另一年列出章节的 index.md）", "the year page's template (or "
+                                "another year's index.md that lists its chapters)", "文件不存在 / the file is missing"))
+        return {}
+    meta, body, _ = chapters.split_front_matter(chapters.read_chapter(source / "index.md", root))
+    present = [p.name for p in sorted(pages) if p.name != "index.md" and not re.search(r"\.[a-z]{2}\.md$", p.name)]
+    order = [n for n in meta.get("chapters") or [] if n in present]
+    order += [n for n in present if n not in order]
+    out = {}
+    for code in CODES:
+        page, model = chapters.twin(index, code), chapters.twin(source / "index.md", code)
+        if not model.is_file():
+            continue
+        text = chapters.read_chapter(model, root)
+        if code == DEFAULT:
+            kept = {k: v for k, v in (meta | old).items() if k not in ("title", "chapters")}   # the year's own first
+            text = "---\nchapters:\n" + "".join(f"  - {n}\n" for n in order) \
+                + (yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) if kept else "") + "---\n\n" + body
+        out[page] = _with_old_words(text, pages.get(page, ""))
+    return out
+
+
+def _year_page_source(root: Path, year: int) -> Path | None:
+    """The folder whose index.md a year page is made from (see _year_page)."""
+    for folder in chapters.year_folders(root / "docs")[::-1]:
+        index = folder / "index.md"
+        if folder.name != str(year) and index.is_file():
+            try:
+                if isinstance(chapters.front_matter(index, root).get("chapters"), list):
+                    return folder
+            except DataError:
+                continue
+    return root / YEAR_PAGE if (root / YEAR_PAGE / "index.md").is_file() else None
+
+
+# What every year page of the shared templates said: the rest is the year's own words.
+_OLD_YEAR_PAGE = re.compile(r"^\s*(#\s*\{\{\s*report_title\(\)\s*\}\}|\{\{\s*contents\(\)\s*\}\})\s*$")
+
+
+def _with_old_words(text: str, old: str) -> str:
+    """*text*, a new year page, with what *old* said besides its title and contents under its heading."""
+    _, body, _ = chapters.split_front_matter(old)
+    words = "\n".join(line for line in body.splitlines() if not _OLD_YEAR_PAGE.match(line)).strip()
+    return _marked(text, words) if words else text
+
+
 def _marked(text: str, note: str) -> str:
     """*text* with *note* as the first paragraph after its first heading (or at the top)."""
     meta, body, _ = chapters.split_front_matter(text)
@@ -233,8 +365,28 @@ def _write_topic(path: Path, topic: str, year: int, values: dict, model) -> Path
     header = (f"# yaml-language-server: $schema=../schema/{topic}.schema.json\n"
               f"# {year} 年 {topic}：请填写空白处；标有“可省略”的部分，本年没有时整段删去。\n"
               f"# {year} {topic}: fill in the blanks; delete a part marked optional if the year has none.\n")
-    path.write_text(header + emit(values, model), encoding="utf-8")
+    example = _event_example(year) if values.get("events") == [] else ""
+    path.write_text(header + emit(values, model) + example, encoding="utf-8")
     return path
+
+
+def _event_example(year: int) -> str:
+    """One event, commented out, under a year's empty chronicle: every field an event has, with
+    what it is, to copy for each of the year's own events (none is carried over from last year)."""
+    event = {"date": dt.date(year, 6, 1), "end": dt.date(year, 6, 3),
+             "title": {"zh": "六一儿童节绘本展", "en": "Picture-book exhibition for Children's Day"},
+             "place": {"zh": "亲子阅览室", "en": "Parent–Child Reading Room"},
+             "description": {"zh": "{date}，在亲子阅览室举办绘本展，共展出绘本 {books} 册。",
+                             "en": "From {date}, a picture-book exhibition in the Parent–Child Reading Room "
+                                   "showed {books} books."},
+             "figures": {"books": 120}}
+    lines = emit({"events": [event]}, TOPICS["chronicle"]).splitlines()[1:]
+    return ("#\n# 添加大事记：把上面的 events: [] 改为 events:，再按日期先后在它下面写每一件事，格式如下例\n"
+            "# （去掉每行开头的 #）。需要配图时再加 photo:（docs/ 下的图片路径）和 photo_alt:（图片的文字说明）。\n"
+            "# To add the year's events: change events: [] above to events:, then write each event under it in\n"
+            "# date order, as in this example (without the # at each line's start). For a photo, add photo: (its\n"
+            "# path under docs/) and photo_alt: (its text alternative).\n#\n"
+            + "".join(f"#{line}\n" for line in lines))
 
 
 def _blank(model: BaseModel) -> dict:
@@ -250,10 +402,10 @@ def _blank(model: BaseModel) -> dict:
             out[name] = {"zh": None, "en": None}
         elif isinstance(value, BaseModel):
             out[name] = _blank(value)
+        elif isinstance(value, list) and model_inside(type(model).model_fields[name].annotation) is Event:
+            out[name] = []   # a year's events are its own: none is carried over (see _event_example)
         elif isinstance(value, list):
             out[name] = [_blank(v) if isinstance(v, BaseModel) else None for v in value]
-            if not out[name] and name == "events":
-                out[name] = [_blank_model(model_inside(type(model).model_fields[name].annotation))]
         elif isinstance(value, dict):
             out[name] = {}
         else:
@@ -271,6 +423,8 @@ def _blank_model(model: type[BaseModel]) -> dict:
         inner = model_inside(info.annotation)
         if inner is Text:
             out[name] = {"zh": None, "en": None}
+        elif inner is Event:
+            out[name] = []   # the chronicle starts empty, with an example (see _event_example)
         elif inner is not None and holds_list(info.annotation):
             out[name] = [_blank_model(inner)]
         elif inner is not None:
@@ -287,7 +441,9 @@ def _scalar(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return " true" if value else " false"
-    return " " + yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()
+    # one line, however long: a text folded onto a second line would not be indented under its key
+    return " " + yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                                width=float("inf")).strip().removesuffix("...").strip()
 
 
 def emit(values: Any, model: type[BaseModel] | None, indent: int = 0) -> str:
@@ -303,6 +459,8 @@ def emit(values: Any, model: type[BaseModel] | None, indent: int = 0) -> str:
             lines.append(emit(value, inner, indent + 2).rstrip("\n"))
         elif isinstance(value, dict):
             lines.append(f"{pad}{key}: {{}}{comment}")
+        elif isinstance(value, list) and not value:
+            lines.append(f"{pad}{key}: []{comment}")
         elif isinstance(value, list):
             lines.append(f"{pad}{key}:{comment}")
             for item in value:
