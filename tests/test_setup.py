@@ -67,3 +67,38 @@ def test_ci_only_runs_the_readmes_test_command_and_publishing_does_not_rerun_the
 def test_a_copy_without_git_has_no_empty_build_date_from_make():
     assert "SOURCE_DATE_EPOCH" not in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert Path(ROOT / "macros/core/build_date.py").exists()
+
+
+FAKE_APT = r'''#!/bin/sh
+# apt-get as a fresh Debian runs it, for the tests: its progress on APT::Status-Fd (1), nothing installed
+case " $* " in
+  *" update "*) echo "dlstatus:1:0.0000:Retrieving file 1 of 2"; echo "dlstatus:2:50.0000:Retrieving file 2 of 2";
+                echo "Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]";;
+  *" --print-uris "*) echo "'http://deb.debian.org/debian/pool/main/c/chromium/chromium.deb' chromium.deb 180000000 SHA256:00";
+                      echo "'http://deb.debian.org/debian/pool/main/f/fonts-noto-cjk/f.deb' f.deb 60000000 SHA256:00";;
+  *" install "*) for p in 10 20 35 50 65 80 95; do echo "pmstatus:chromium:$p.0000:Unpacking chromium (amd64)"; done
+                 echo "Setting up chromium (120.0) ...";;
+esac
+exit 0
+'''
+
+
+def test_apt_says_what_it_installs_how_long_it_takes_and_shows_its_progress(tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python3").symlink_to(sys.executable)
+    for name in ("apt-get", "sudo"):   # sudo as the tests' user may need it: runs what it is given
+        (bare / name).write_text(FAKE_APT if name == "apt-get" else '#!/bin/sh\nexec "$@"\n', encoding="utf-8")
+        (bare / name).chmod(0o755)
+    result = packages("test", str(bare))   # no fc-match, no node here: apt-get (ours) is asked for them
+    # nothing was really installed, so the packages are still missing at the end: said, as such
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    out = result.stdout
+    assert "安装缺少的系统软件包" in out and "installing the missing system packages" in out and "usually a few minutes" in out
+    assert "下载约 240 MB，约需 3 分钟 / about 240 MB to download, about 3 min" in out, out
+    progress = [line for line in out.splitlines() if "%" in line]
+    assert any("updating the package lists" in line and "50%" in line for line in progress), out
+    assert [line for line in progress if "chromium" in line][-1].strip().startswith("安装 / installing  95%"), out
+    assert len(progress) < 12, out    # one line at each tenth of the way where the output is no terminal
+    assert "Setting up chromium" not in out and "Get:1" not in out   # apt's own lines only on failure
+    assert "still missing after installing" in result.stderr

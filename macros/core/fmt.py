@@ -9,6 +9,7 @@ convention of the seed report: a space between Chinese and Arabic numerals
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 from typing import Union
@@ -40,7 +41,14 @@ def _pattern(decimals: int, grouping: bool) -> str:
 
 def number(value: Number, lang: str) -> str:
     """A count or measure at its published precision: ``60173`` / ``60,173``."""
-    value = Decimal(value)
+    return _number(str(Decimal(value)), lang)
+
+
+# Babel takes a tenth of every page's time and the same figures recur on every page: each is
+# formatted once. Keyed by the figure's text, as 1.0 and 1.00 are equal but published differently.
+@functools.lru_cache(maxsize=8192)
+def _number(text: str, lang: str) -> str:
+    value = Decimal(text)
     return format_decimal(value, format=_pattern(places(value), lang != "zh"),
                           locale=LOCALES[lang], decimal_quantization=True)
 
@@ -59,7 +67,12 @@ def with_unit(figure: str, unit: str, lang: str) -> str:
 
 def money_figure(amount_wan: Number, lang: str) -> str:
     """An amount in 万元 as a table cell shows it under its unit: ``168.52`` / ``1,685,200`` (yuan)."""
-    amount_wan = Decimal(amount_wan)
+    return _money_figure(str(Decimal(amount_wan)), lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _money_figure(text: str, lang: str) -> str:
+    amount_wan = Decimal(text)
     if lang == "zh":
         return number(amount_wan, "zh")
     decimals = max(0, places(amount_wan) - 4)  # exact yuan: no precision lost, none invented

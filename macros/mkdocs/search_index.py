@@ -4,7 +4,8 @@ The plugin merges every language's entries into ``/search/search_index.json``, s
 English reader's search would return Chinese pages and English stemming would not apply.
 After the last language is built, the merged index is split: the default language's at
 ``/search/``, each other language's under ``/<code>/search/``, where its pages look for
-it (overrides/main.html points them there).
+it (overrides/main.html points them there). In the preview, the pages that had not changed
+since the last build were not indexed again: their entries are the last build's (preview.py).
 """
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from pathlib import Path
 from ..core.languages import CODES, DEFAULT, prefix
 
 
-def split(site: Path) -> None:
+def split(site: Path, pages=None) -> None:
+    """The merged index split by language; *pages* (the preview's preview.RenderedPages) first adds
+    the entries of the pages it kept from the last build."""
     merged_path = site / "search" / "search_index.json"
     if not merged_path.exists():
         return
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
+    if pages is not None:
+        merged["docs"] = pages.search_entries(merged["docs"])
     others = tuple(prefix(code) for code in CODES if code != DEFAULT)
     for code in CODES:
         start = prefix(code)

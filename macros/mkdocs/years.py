@@ -1,4 +1,4 @@
-"""Which years a build shows, in what order, and the date it writes.
+"""Which years a build shows, in what order, and the dates it writes (each year's own: core/build_date.py).
 
 The navigation is made from the content: each year folder of ``docs/`` with its
 ``index.md`` becomes a section, newest first, after the home page; its chapters follow
@@ -27,17 +27,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from ..core import chapters
-from ..core.build_date import source_date_epoch
+from ..core.build_date import content_dates, stated_ceiling
 from ..core.problems import DataError, Problem
 from ..core.validate import draft_years
 
 log = get_plugin_logger("report")
+_ANNOUNCED: dict = {}   # the year the preview last said it builds
 
 
 def configure(config, command: str) -> None:
     project = Path(config.config_file_path).parent
-    # MkDocs and WeasyPrint read the build's date from here: the content's, never the clock's.
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(project))
+    # The dates are the content's (core/build_date.py), set on each page (date_page) and PDF, never
+    # written into the environment: the preview's next build would read them back as stated.
+    # MkDocs reads SOURCE_DATE_EPOCH itself and stops on one it cannot read ("", 1e9): one the
+    # dates do not take is no date, for MkDocs too.
+    if stated_ceiling() is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
     # REPORT_PREVIEW=1 makes `mkdocs build` build drafts too, as the preview does (never publish that).
     preview = command == "serve" or os.environ.get("REPORT_PREVIEW") == "1"
     config.extra["preview"] = preview
@@ -57,9 +62,13 @@ def configure(config, command: str) -> None:
         edited = being_edited(project, shown)
         _leave_out(config, [str(y) for y in shown if y != edited])
         shown = [edited]
-        log.info(f"预览只生成正在编辑的 {edited} 年 / The preview builds the year being edited only: {edited}")
+        if _ANNOUNCED.get("year") != edited:   # once, not at every save nor once a language
+            _ANNOUNCED["year"] = edited
+            log.info(f"预览只生成正在编辑的 {edited} 年 / The preview builds the year being edited only: {edited}")
     config.extra["report_years"] = shown
     config.extra["report_drafts"] = [y for y in shown if y in drafts]
+    # Each year's date and the shared pages' (core/build_date.py): pages, footers, sitemap, PDFs.
+    config.extra["report_dates"] = content_dates(project, shown)
     config.nav = navigation(config.nav, docs_dir, shown)
     # every draft's folder, with its index.md or not: a page of a draft never publishes
     hidden = [p.name for p in chapters.year_folders(docs_dir) if int(p.name) in drafts and int(p.name) not in shown]
@@ -67,12 +76,22 @@ def configure(config, command: str) -> None:
         config.draft_docs = pathspec.GitIgnoreSpec.from_lines([_folder_pattern(name) for name in hidden])
 
 
+def date_page(page, config) -> None:
+    """The page's date: its year's last change, or the newest for a page every year shares.
+    MkDocs writes it as the page's ``<lastmod>`` in the sitemap (and the newest in the sitemap's
+    gzip header); the footer shows it. Never the clock's, as MkDocs' own would be."""
+    dates = config.extra.get("report_dates")
+    if dates is not None:
+        page.update_date = dates.day(chapters.year_of(page.file.src_uri)).isoformat()
+
+
 def refused_folders(docs_dir: Path) -> dict[str, list[Problem]]:
     """The folders of docs/ no build may publish (folder name -> its problems): a folder meant as a
     year that is none (0999, 3000), and a year whose pages are not all UTF-8."""
+    from .data import unchanged
     unfit = {name: [problem] for name, problem in chapters.misnamed_years(docs_dir).items()}
-    for folder in chapters.year_folders(docs_dir):
-        found = chapters.unreadable(docs_dir, int(folder.name))
+    for folder in chapters.year_folders(docs_dir):   # read again only when a page of it changed
+        found = unchanged(folder, chapters.unreadable, docs_dir, int(folder.name))
         if found:
             unfit[folder.name] = found
     return unfit

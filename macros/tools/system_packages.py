@@ -5,17 +5,30 @@ task needs and, on Debian or Ubuntu, installs whatever is missing with apt-get (
 sudo when not run as root). Elsewhere it lists the packages to install and stops.
 Standard library only: it runs with the system's Python before the virtual environment
 exists. `make serve` needs none of this: the preview makes no PDF.
+
+``.venv/bin/python -m macros.tools.system_packages pip`` installs the pinned Python packages
+(requirements.txt) into the virtual environment it runs in.
+
+Installing takes minutes on a fresh machine: each step says first what it installs and about
+how long that takes, then shows that it is working on one line (apt's and pip's own progress),
+and prints the tools' own hundreds of lines only when a step fails.
 """
 from __future__ import annotations
 
 import ctypes.util
 import importlib.util
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterable
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _command(name: str) -> Callable[[], bool]:
@@ -107,16 +120,24 @@ def install(task: str) -> int:
               "These system packages are missing; install them with this machine's package manager, then run again:\n"
               + _listing(needs), file=sys.stderr)
         return 1
-    print("安装缺少的系统软件包 / installing the missing system packages:\n" + _listing(needs), flush=True)
+    print(f"安装缺少的系统软件包（{len(needs)} 个，连同它们需要的其他软件包；通常需要几分钟）/ "
+          f"installing the missing system packages ({len(needs)}, with what they need; usually a few minutes):\n"
+          + _listing(needs), flush=True)
     environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    steps = [[*apt, "update", "-qq"],
-             [*apt, "install", "-y", "-qq", "--no-install-recommends", *packages]]
-    for step in steps:   # apt's and dpkg's hundreds of lines are shown only when a step fails
-        done = subprocess.run(step, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if done.returncode != 0:
-            print("\n".join(done.stdout.splitlines()[-30:]) + f"\n✗ 安装失败 / installing failed: {' '.join(step)}\n"
-                  "请手动安装上面列出的软件包。/ Install the packages listed above by hand.", file=sys.stderr)
-            return 1
+    progress = Progress()
+    # apt writes its progress to the status file descriptor (APT::Status-Fd): stdout here, read
+    # line by line; its other lines and dpkg's are shown only when a step fails.
+    status = ["-o", "APT::Status-Fd=1"]
+    if not _run([*apt, "update", "-qq", *status], environment, progress, "更新软件包列表 / updating the package lists"):
+        return 1
+    size = _download_size(apt, packages, environment)
+    if size is not None:
+        minutes = max(1, math.ceil(size / 100e6))   # about a minute per 100 MB, downloaded and unpacked
+        print(f"  下载约 {size / 1e6:.0f} MB，约需 {minutes} 分钟 / about {size / 1e6:.0f} MB to download, "
+              f"about {minutes} min", flush=True)
+    if not _run([*apt, "install", "-y", "-qq", "--no-install-recommends", *status, *packages], environment,
+                progress, "下载 / downloading"):
+        return 1
     still = missing(task)
     if still:
         print("✗ 安装后仍然缺少 / still missing after installing:\n" + _listing(still), file=sys.stderr)
@@ -124,9 +145,156 @@ def install(task: str) -> int:
     return 0
 
 
+class Progress:
+    """One line that says a long step is working: rewritten in place in a terminal; elsewhere (CI's
+    log) a line at each tenth of the way."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self.shown = ""
+        self.tenth = -1
+
+    def show(self, label: str, percent: float, detail: str = "") -> None:
+        percent = max(0.0, min(100.0, percent))
+        line = f"  {label} {percent:3.0f}%" + (f"  {detail}" if detail else "")
+        if self.tty:
+            width = shutil.get_terminal_size((80, 20)).columns - 1
+            self.stream.write("\r" + line[:width].ljust(len(self.shown[:width])))
+            self.shown = line
+        elif int(percent // 10) != self.tenth:
+            self.tenth = int(percent // 10)
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.shown, self.tenth = "", -1
+
+
+APT_STATUS = re.compile(r"^(dlstatus|pmstatus):([^:]*):([\d.]+):(.*)$")
+
+
+def _run(step: list[str], environment: dict, progress: Progress, fetching: str) -> bool:
+    """Run one apt-get step, its progress on one line (*fetching* while apt downloads, then what dpkg
+    installs); its own output only when it fails."""
+    try:
+        process = subprocess.Popen(step, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors="replace")
+    except OSError as err:
+        print(f"✗ 安装失败 / installing failed: {' '.join(step)}: {err}", file=sys.stderr)
+        return False
+    kept = []
+    for line in process.stdout:
+        found = APT_STATUS.match(line.rstrip("\n"))
+        if found:
+            kind, package, percent, what = found.groups()
+            progress.show(fetching if kind == "dlstatus" else "安装 / installing", float(percent),
+                          package if kind == "pmstatus" else "")
+        else:
+            kept.append(line.rstrip("\n"))
+    process.wait()
+    progress.done()
+    if process.returncode != 0:
+        print("\n".join(kept[-30:]) + f"\n✗ 安装失败 / installing failed: {' '.join(step)}\n"
+              "请手动安装上面列出的软件包。/ Install the packages listed above by hand.", file=sys.stderr)
+        return False
+    return True
+
+
+def _download_size(apt: list[str], packages: list[str], environment: dict) -> int | None:
+    """Bytes apt would download to install *packages* (their dependencies too); None when it cannot say."""
+    try:
+        listed = subprocess.run([*apt, "install", "-y", "-qq", "--no-install-recommends", "--print-uris", *packages],
+                                env=environment, capture_output=True, text=True, errors="replace", timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    sizes = [int(m.group(1)) for m in re.finditer(r"^'[^']+' \S+ (\d+) ", listed.stdout, re.M)]
+    return sum(sizes) if listed.returncode == 0 and sizes else None
+
+
+# ------------------------------------------------------------ the Python packages
+
+PIP_COLLECTING = re.compile(r"^Collecting (\S+?)(?:==|\s|$)")
+PIP_DOWNLOADING = re.compile(r"^\s+Downloading \S+ \(([^)]+)\)")
+PIP_INSTALLING = re.compile(r"^Installing collected packages: (.*)$")
+PIP_SHOWN = re.compile(r"^(WARNING|ERROR|DEPRECATION): ")
+# A Python setting that outlives the command line: Material's end-of-life banner, printed at
+# import before anything of this project runs, is left out of every MkDocs run in this
+# environment, `mkdocs build` typed by hand included (the Makefile sets it for its own commands).
+QUIET_THEME = 'import os; os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")\n'
+
+
+def pip(requirements: Path = ROOT / "requirements.txt") -> int:
+    """Install the pinned Python packages into this Python's environment, saying what and how long."""
+    pins = [line for line in requirements.read_text(encoding="utf-8").splitlines() if "==" in line]
+    print(f"安装 Python 软件包（{len(pins)} 个，首次约 1 分钟，之后几秒）/ installing the Python packages "
+          f"({len(pins)}; about a minute the first time, seconds after that)", flush=True)
+    # --use-pep517: jieba has no pyproject.toml, and pip's old way of building it prints a DEPRECATION warning
+    step = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--use-pep517",
+            "--progress-bar", "off", "-r", str(requirements)]
+    process = subprocess.Popen(step, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                               env=dict(os.environ, PIP_NO_COLOR="1"))
+    kept = _pip_progress(process.stdout, len(pins), Progress())
+    if process.wait() != 0:
+        print("\n".join(kept[-30:]) + f"\n✗ 安装失败 / installing failed: {' '.join(step[2:])}", file=sys.stderr)
+        return 1
+    _compile_jieba()
+    Path(sysconfig.get_path("purelib"), "anju-report.pth").write_text(QUIET_THEME, encoding="utf-8")
+    return 0
+
+
+def _pip_progress(lines: Iterable[str], total: int, progress: Progress) -> list[str]:
+    """pip's output as one progress line (package n of total); its warnings shown as they are. The
+    lines it printed, for when it fails."""
+    kept, seen, current = [], 0, ""
+    for line in lines:
+        line = line.rstrip("\n")
+        kept.append(line)
+        collecting, downloading = PIP_COLLECTING.match(line), PIP_DOWNLOADING.match(line)
+        installing = PIP_INSTALLING.match(line)
+        if collecting or line.startswith("Requirement already satisfied: "):
+            seen += 1
+            current = collecting.group(1) if collecting else re.split(r"[=<>!~;\[\s]", line.split(": ", 1)[1])[0]
+            progress.show("检查、下载 / checking, downloading", 100 * seen / max(total, 1), f"{seen}/{total} {current}")
+        elif downloading:
+            progress.show("检查、下载 / checking, downloading", 100 * seen / max(total, 1),
+                          f"{seen}/{total} {current} ({downloading.group(1)})")
+        elif line.startswith("Building wheels for collected packages: "):
+            progress.done()
+            print(f"  构建 / building {line.split(': ', 1)[1]} …", flush=True)
+        elif installing:
+            progress.done()
+            count = len(installing.group(1).split(","))
+            print(f"  安装 {count} 个软件包 / installing {count} packages …", flush=True)
+        elif PIP_SHOWN.match(line):
+            progress.done()
+            print(line, flush=True)
+    progress.done()
+    return kept
+
+
+def _compile_jieba() -> None:
+    """jieba installs without bytecode, and compiling it on first use prints warnings that look like
+    a traceback: compiled here, quietly."""
+    import compileall
+    import warnings
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compileall.compile_dir(spec.submodule_search_locations[0], quiet=2)
+
+
 def main(args: list[str]) -> int:
+    if args == ["pip"]:
+        return pip()
     if len(args) != 1 or args[0] not in TASKS:
-        print("用法 / usage: python3 -m macros.tools.system_packages {" + ",".join(TASKS) + "}", file=sys.stderr)
+        print("用法 / usage: python3 -m macros.tools.system_packages {" + ",".join([*TASKS, "pip"]) + "}",
+              file=sys.stderr)
         return 2
     return install(args[0])
 
