@@ -389,6 +389,21 @@ def preview():
 
 
 @section
+def check():
+    """`make check`: the data and every chapter's macros of every year, nothing built (issue 21: about 1 s)."""
+    for count in (1, 10):
+        project = archive_project(count)
+        seconds = median(3, lambda: _timed([sys.executable, "-m", "macros", "check"], project))
+        print(f"  {count:2d} year(s): {seconds:.2f} s (median of 3)")
+
+
+def _timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+@section
 def archive():
     """A growing archive (issue 16): the four ratios to one year's cold build, and thirty years' memory."""
     one, one_largest, one_together = measured_build(archive_project(1))
