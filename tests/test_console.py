@@ -126,8 +126,8 @@ def test_mkdocs_last_line_is_said_in_the_staffs_words_once_the_whole_site_is_bui
 def test_the_terminal_is_told_each_mistake_a_page_of_the_preview_shows():
     from macros.core import render
     from macros.mkdocs import console
-    panel = render.problem_panel("有错误", "✗ data/2020/finance.yaml:11  <budget.total> & 168.52")
-    assert console.problems_in(f"<p>前文</p>{panel}<p>后文</p>") == ["✗ data/2020/finance.yaml:11  <budget.total> & 168.52"]
+    panel = render.problem_panel("有错误", "✗ data/2020/finance.yaml:11  <budget.total> & 12.5")
+    assert console.problems_in(f"<p>前文</p>{panel}<p>后文</p>") == ["✗ data/2020/finance.yaml:11  <budget.total> & 12.5"]
     assert console.problems_in("<p>没有错误</p>") == []
 
 

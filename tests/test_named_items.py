@@ -5,10 +5,11 @@ The way to write it is in the guide's generated reference."""
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 import pytest
 
-from conftest import edit, line_of
+from conftest import edit, line_of, value_of
 from macros.core import tables
 from macros.core.validate import load_site
 from macros.mkdocs.page import ChapterMistake
@@ -26,7 +27,8 @@ def said(project, src_uri: str, text: str) -> str:
 def epidemic(project):
     """The anju-2020 fixture with a budget item for epidemic prevention, last in the list."""
     finance = project / "data/2020/finance.yaml"
-    edit(finance, "total: 168.52", "total: 170.02")
+    total = value_of(finance, "total")   # the budget's total grows by the new item's 1.5
+    edit(finance, f"total: {total}", f"total: {Decimal(total) + Decimal('1.5')}")
     edit(finance, "      amount: 0.94\n", "      amount: 0.94\n    - id: epidemic_prevention\n"
                                          "      name: {zh: 疫情防控专项, en: epidemic prevention}\n      amount: 1.5\n")
     return project
