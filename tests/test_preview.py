@@ -118,13 +118,13 @@ def test_a_data_mistake_shows_in_every_page_and_the_page_recovers(preview):
     assert "report-problem" in fetch(base + "en/")  # every page, every language
     # the terminal says it too: once for the rebuild, not once a page or a language
     log = wait_for_log(server.log, lambda text: "data/2020/finance.yaml:" in since_last_change(text)
-                       and "预览已更新" in since_last_change(text))
+                       and "Reloading browsers" in since_last_change(text))   # the rebuild is over
     told = since_last_change(log)
     assert told.count("data/2020/finance.yaml:") == 1 and "budget.total" in told and "131.75" in told
     edit(finance, "amount: 46.5", "amount: 45.5")
     wait_for(base + "2020/figures/", lambda p: "report-problem" not in p and "在职职工" in p)
     assert "data/2020/finance.yaml:" not in since_last_change(wait_for_log(
-        server.log, lambda text: "预览已更新" in since_last_change(text)))
+        server.log, lambda text: "Reloading browsers" in since_last_change(text)))
     assert server.process.poll() is None
 
 
