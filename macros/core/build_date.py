@@ -35,6 +35,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .load import inside, load_document
+from .memo import FileMemo
 from .problems import DataError
 from .schema import ReportMeta
 from .years import is_year_name
@@ -64,15 +65,15 @@ class ContentDates:
         return self.moment(year).date()
 
 
-def content_dates(root: Path, shown: Iterable[int] | None = None) -> ContentDates:
+def content_dates(root: Path, shown: Iterable[int] | None = None, memo: FileMemo | None = None) -> ContentDates:
     """The dates of the project at *root* (see the module's docstring): of each year in *shown*
     (every year folder of data/ and docs/ when None) and of the pages they share."""
     years = sorted(set(shown)) if shown is not None else _year_names(root)
     history = _History(root)
-    own = history.last_change("data", "docs", *_NOT_SHARED) or _newest_date(_shared_data_files(root), root)
-    dated = {year: _stated(root, year)
+    own = history.last_change("data", "docs", *_NOT_SHARED) or _newest_date(_shared_data_files(root), root, memo)
+    dated = {year: _stated(root, year, memo)
              or history.last_change(f"data/{year}", f"docs/{year}")
-             or _newest_date(_files(root / "data" / str(year)), root)
+             or _newest_date(_files(root / "data" / str(year)), root, memo)
              or own   # a year with no date at all: the shared content's
              for year in years}
     ceiling = stated_ceiling()
@@ -128,13 +129,13 @@ class _History:
         return int(found[1]) if int(found[1]) <= LATEST else None
 
 
-def _stated(root: Path, year: int) -> int | None:
+def _stated(root: Path, year: int, memo: FileMemo | None) -> int | None:
     """The ``updated:`` date of the year's report.yaml, when staff give one (validation reports a wrong one)."""
     path = root / "data" / str(year) / "report.yaml"
     if not _readable(path, root):
         return None
     try:
-        stated = ReportMeta.model_validate(load_document(path, root=root).data).updated
+        stated = ReportMeta.model_validate(load_document(path, root=root, memo=memo).data).updated
     except (DataError, ValidationError):
         return None
     return _midnight(stated) if stated is not None else None
@@ -155,14 +156,14 @@ def _shared_data_files(root: Path) -> list[Path]:
     return [p for p in _files(data_dir) if not is_year_name(p.relative_to(data_dir).parts[0])]
 
 
-def _newest_date(paths: list[Path], root: Path) -> int:
+def _newest_date(paths: list[Path], root: Path, memo: FileMemo | None) -> int:
     """Midnight UTC of the newest date in the data files *paths*; 0 when there is none."""
     newest: dt.date | None = None
     for path in paths:
         if not _readable(path, root):
             continue
         try:
-            values = [load_document(path, root=root).data]
+            values = [load_document(path, root=root, memo=memo).data]
         except DataError:
             continue  # the build's validation reports the file
         while values:

@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from .memo import FileMemo, file_state
 from .problems import DataError, Problem
 
 Place = tuple  # a value's place in a document: keys and list indexes
@@ -282,28 +283,18 @@ def _refuse_what_reports_never_need(text: str, shown: str) -> None:
                        f"YAML 语法错误 / syntax error: {err.problem}") from None
 
 
-_READ: dict[tuple, tuple] = {}   # (path, shown, root) -> (file state, its document): each file is parsed once
-
-
-def load_document(path: Path, shown: str | None = None, root: Path | None = None) -> Document:
+def load_document(path: Path, shown: str | None = None, root: Path | None = None,
+                  memo: FileMemo | None = None) -> Document:
     """Read one YAML file into a :class:`Document`, or raise DataError.
 
-    *root* is the project folder: a file reached through a link out of it is refused. A file
-    read before and unchanged since is not parsed again (the build date, the drafts and the
-    validation all read the same files)."""
+    *root* is the project folder: a file reached through a link out of it is refused. With a
+    *memo*, a file read before and unchanged since is not parsed again (the build date, the
+    drafts and the validation all read the same files)."""
     shown = shown or shown_path(path, root)
-    key = (str(path), shown, str(root))
-    try:
-        info = path.stat()
-        state = (info.st_mtime_ns, info.st_size, info.st_ino)
-    except OSError:
-        state = None
-    if state is not None and key in _READ and _READ[key][0] == state:
-        return _READ[key][1]
-    document = _parse(path, shown, root)
-    if state is not None:   # the file's latest state only: a long preview keeps one copy per file
-        _READ[key] = (state, document)
-    return document
+    state = file_state(path)
+    if memo is None or state is None:
+        return _parse(path, shown, root)
+    return memo.get(("document", str(path), shown, str(root)), state, lambda: _parse(path, shown, root))
 
 
 def _parse(path: Path, shown: str, root: Path | None) -> Document:

@@ -163,17 +163,12 @@ def datapackage(year: int, library_name: dict, all_data: list[Dataset]) -> bytes
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-_MADE: dict = {}   # year -> (what its files are made from, the files): pages and the build's end share them
-
-
 def files(year: Year, site: Site) -> dict[str, bytes]:
     """File name -> content for downloads/<year>/, made once for what they are made from: the year,
-    the year it is compared with and the library (the preview rebuilds the site model on every save)."""
+    the year it is compared with and the library. The pages (their sizes) and the build's end
+    (the files) share them through the site model's memo."""
     inputs = (year, site.previous(year.year), site.library)
-    kept = _MADE.get(year.year)
-    if kept is None or kept[0] != inputs:
-        kept = _MADE[year.year] = (inputs, _files(year, site))
-    return kept[1]
+    return site.memo.get(("downloads", year.year), inputs, lambda: _files(year, site))
 
 
 def _files(year: Year, site: Site) -> dict[str, bytes]:

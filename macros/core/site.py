@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Document
+from .memo import FileMemo
 from .problems import Problem
 from .schema import Activities, Chronicle, Finance, Library, Profile, ReportMeta, Staff, Statistics
 
@@ -41,6 +42,9 @@ class Site:
     data_dir: Path
     library: Library
     years: dict[int, Year]
+    # What is made from the model (the open data files), kept with it: a model read again from
+    # changed files starts with none (core/memo.py).
+    memo: FileMemo = field(default_factory=FileMemo, repr=False, compare=False)
 
     @property
     def project(self) -> Path:

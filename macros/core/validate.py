@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .load import Document, dotted, inside, load_document, shown_path
+from .memo import FileMemo
 from .problems import DataError, Problem
 from .schema import PATTERNS, QUANTITIES, TOPICS, Library, ReportMeta, model_inside
 from .site import Site, Year
@@ -44,12 +45,13 @@ def _misnamed_years(data_dir: Path, project: Path) -> list[Problem]:
             for p in sorted(_folders(data_dir)) if re.match(r"\d", p.name) and not is_year_name(p.name)]
 
 
-def load_site(data_dir: Path | str) -> Site:
-    """Read and validate all of ``data/``. Raises DataError with every problem found."""
+def load_site(data_dir: Path | str, memo: FileMemo | None = None) -> Site:
+    """Read and validate all of ``data/``. Raises DataError with every problem found. A *memo*
+    (core/memo.py) keeps each file's reading while it is unchanged."""
     data_dir = Path(data_dir)
     project = data_dir.parent
     problems: list[Problem] = []
-    library = _load_model(data_dir / "library.yaml", Library, project, problems)
+    library = _load_model(data_dir / "library.yaml", Library, project, problems, memo)
     years: dict[int, Year] = {}
     problems += _misnamed_years(data_dir, project)
     folders = year_dirs(data_dir)
@@ -59,7 +61,7 @@ def load_site(data_dir: Path | str) -> Site:
             "至少有一个年份文件夹，如 data/2020/", "at least one year folder such as data/2020/",
             "没有年份文件夹 / no year folder"))
     for folder in folders:
-        report = _load_year(folder, project, problems)
+        report = _load_year(folder, project, problems, memo)
         if report is not None:
             years[report.year] = report
     if problems:
@@ -80,14 +82,14 @@ def load_site(data_dir: Path | str) -> Site:
     return site
 
 
-def draft_years(data_dir: Path | str) -> set[int]:
+def draft_years(data_dir: Path | str, memo: FileMemo | None = None) -> set[int]:
     """Years that are drafts, read before (and without) the full validation: a year whose
     report.yaml cannot be read counts as a draft, so that it is never published by mistake."""
     drafts = set()
     data_dir = Path(data_dir)
     for folder in year_dirs(data_dir):
         try:
-            meta = ReportMeta.model_validate(load_document(folder / "report.yaml", root=data_dir.parent).data)
+            meta = ReportMeta.model_validate(load_document(folder / "report.yaml", root=data_dir.parent, memo=memo).data)
         except (DataError, ValidationError):
             drafts.add(int(folder.name))
             continue
@@ -96,7 +98,7 @@ def draft_years(data_dir: Path | str) -> set[int]:
     return drafts
 
 
-def _load_year(folder: Path, project: Path, problems: list[Problem]) -> Year | None:
+def _load_year(folder: Path, project: Path, problems: list[Problem], memo: FileMemo | None) -> Year | None:
     models: dict[str, BaseModel] = {}
     documents: dict[str, Document] = {}
     before = len(problems)
@@ -125,7 +127,7 @@ def _load_year(folder: Path, project: Path, problems: list[Problem]) -> Year | N
                 f"every year needs {topic}.yaml: " + RESTORE_HINT_EN.format(year=folder.name),
                 "文件不存在 / the file is missing"))
             continue
-        doc, instance = _load(path, model, project, problems)
+        doc, instance = _load(path, model, project, problems, memo)
         if instance is not None:
             models[topic], documents[topic] = instance, doc
     if len(problems) > before:
@@ -133,18 +135,18 @@ def _load_year(folder: Path, project: Path, problems: list[Problem]) -> Year | N
     return Year(year=int(folder.name), documents=documents, **models)
 
 
-def _load_model(path: Path, model: type[BaseModel], project: Path, problems: list[Problem]):
+def _load_model(path: Path, model: type[BaseModel], project: Path, problems: list[Problem], memo: FileMemo | None):
     if not path.exists() and not path.is_symlink():
         problems.append(Problem(shown_path(path, project), None, None,
                                 "需要这个文件", "this file is required", "文件不存在 / missing"))
         return None
-    return _load(path, model, project, problems)[1]
+    return _load(path, model, project, problems, memo)[1]
 
 
-def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Problem]):
+def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Problem], memo: FileMemo | None):
     shown = shown_path(path, project)
     try:
-        doc = load_document(path, shown, root=project)
+        doc = load_document(path, shown, root=project, memo=memo)
     except DataError as err:
         problems.extend(err.problems)
         return None, None
