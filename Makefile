@@ -37,9 +37,10 @@ help:
 	@echo "make publish DEST=…   检查、构建并原子发布 / check, build and publish atomically"
 	@echo "make rollback DEST=…  回到上次发布之前的版本 / return to what readers saw before the last publish"
 
-# The virtual environment is rebuilt whenever the pinned requirements (or the way they are installed) change.
+# The virtual environment is rebuilt whenever the pinned requirements, the package's own description
+# (pyproject.toml: the `report` plugin) or the way they are installed change.
 # The install says what it installs and shows its progress on one line (see the module).
-$(BIN)/.installed: requirements.txt macros/tools/system_packages.py
+$(BIN)/.installed: requirements.txt pyproject.toml macros/tools/system_packages.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11+ is required")'
 	@$(SYSTEM) venv
 	@test -x $(BIN)/python || { echo "创建虚拟环境 .venv / creating the virtual environment .venv"; $(PYTHON) -m venv $(VENV); }

@@ -63,7 +63,9 @@ def refused(command: str, names: tuple[str, ...], args: list[str]) -> str | None
     return None
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """The tools' entry (``python -m macros …``, or the ``annual-report`` command pyproject.toml installs)."""
+    argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in COMMANDS:
         unknown = f"未知的命令 / unknown command {shown(argv[0])}; " if argv else ""
         print(f"{unknown}用法 / usage: python -m macros {{{','.join(COMMANDS)}}} …", file=sys.stderr)

@@ -210,8 +210,6 @@ def archive_project(count: int, last: int = 2020) -> Path:
     chapters (dates moved into its year; changes computed from the year before), no cache."""
     project = Path(tempfile.mkdtemp(prefix=f"bench-{count}y-"))
     shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for part in ("macros", "overrides"):
-        shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
     (project / "docs").mkdir()
     for entry in (ROOT / "docs").iterdir():
         if not re.fullmatch(r"\d{4}", entry.name):

@@ -3,6 +3,9 @@ with the real publisher: its configuration, code, theme and the pages that are n
 report (home, data, guide). The real data/ and docs/ are checked only by invariants that
 hold for any number of years (test_real_report.py).
 
+The publisher runs from the installed package (its `report` plugin), never from a copy in
+the project, as another library's report runs it.
+
 - ``anju-2020``: the Anju District Library's first report, as published (with its seed text);
 - ``archive``: a small library with three years that differ in shape: a year without a
   closure, with a new budget item and activity kind, without a breakdown.
@@ -24,7 +27,8 @@ pytest_plugins = ["browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PUBLISHER = ("mkdocs.yml", "macros", "overrides")
+# A report project: its configuration; the publisher itself is the installed package (pyproject.toml).
+PUBLISHER = ("mkdocs.yml",)
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 _YEAR = re.compile(r"\d{4}")
 

@@ -112,7 +112,7 @@ def make_site(folder: Path, text: str = "first", pages: int = 3, big: int = 0) -
     """A tiny built site, as `make build` leaves one: pages that link to each other, a stylesheet,
     optionally a big download (the same bytes in every site, as an unchanged PDF would be), and build.json."""
     import random
-    from macros.tools.release import write_manifest
+    from macros.core.release import write_manifest
     folder.mkdir(parents=True)
     links = "".join(f'<a href="p{i}/index.html">{i}</a>' for i in range(pages))
     (folder / "index.html").write_text(f"<h1>{text}</h1>{links}", encoding="utf-8")
@@ -170,7 +170,7 @@ def live(dest: Path, *sites: Path) -> str:
     """The release current points at, after proving it whole: its build.json matches every one of its
     files (hashed), and it is one of the given sites."""
     import os
-    from macros.tools.release import verify
+    from macros.core.release import verify
     target = os.readlink(dest / "current")
     assert target.startswith("releases/") and "/" not in target[len("releases/"):], target
     verify(dest / "current")

@@ -3,7 +3,11 @@ documented extension points, tools behind `python -m macros`, one home for each 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +39,34 @@ def imports_of(path: Path) -> set[str]:
 
 
 NAMES = {module_name(p) for p in MODULES}
+
+
+LINT_IMPORTS = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"]
+
+
+def lint_imports(project: Path) -> subprocess.CompletedProcess:
+    """import-linter's contracts (pyproject.toml) held against the package in *project*."""
+    return subprocess.run([*LINT_IMPORTS, "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=project,
+                          env=dict(os.environ, PYTHONPATH=str(project)), capture_output=True, text=True, timeout=120)
+
+
+def test_the_layer_contracts_hold():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("module, backward", [
+    ("core/fmt.py", "from ..mkdocs import plugin"),          # the core reaching up into the glue
+    ("core/schema.py", "import mkdocs.config"),              # the core using MkDocs
+    ("mkdocs/footer.py", "from ..tools import publish"),     # the glue reaching up into a tool
+])
+def test_a_backward_import_breaks_a_contract(tmp_path, module, backward):
+    shutil.copytree(PACKAGE, tmp_path / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "macros" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{backward}  # noqa\n", encoding="utf-8")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0 and "BROKEN" in result.stdout, result.stdout + result.stderr
 
 
 def test_the_core_never_imports_mkdocs():
@@ -81,11 +113,11 @@ def test_nothing_reads_a_plugins_private_state_or_patches_it(private):
         assert not re.search(private, path.read_text(encoding="utf-8")), (path.relative_to(ROOT), private)
 
 
-def test_the_hooks_use_mkdocs_documented_events_only():
+def test_the_plugin_uses_mkdocs_documented_events_only():
     from mkdocs.plugins import EVENTS
+    from macros.mkdocs.plugin import ReportPlugin
     events = {f"on_{name}" for name in EVENTS}
-    tree = ast.parse((PACKAGE / "mkdocs/hooks.py").read_text(encoding="utf-8"))
-    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("on_")}
+    defined = {name for name in vars(ReportPlugin) if name.startswith("on_")}
     assert defined and defined <= events, defined - events
 
 

@@ -4,7 +4,7 @@ translated yet, and `make i18n-status` saying what the English edition lacks.
 
 Some of these rest on how Material and mkdocs-static-i18n behave (the search worker's file,
 the language partials, the sitemap template's context): the tests marked "pins" fail loudly
-when a release of either changes what the overrides rely on."""
+when a release of either changes what the engine's theme (macros/theme/) relies on."""
 from __future__ import annotations
 
 import json
@@ -117,9 +117,9 @@ def material_file(name: str) -> Path:
 
 
 def test_pin_the_search_worker_of_our_config_block_is_materials(report):
-    ours = re.search(r'"search": "([^"]+)"', (ROOT / "overrides/main.html").read_text(encoding="utf-8")).group(1)
+    ours = re.search(r'"search": "([^"]+)"', (ROOT / "macros/theme/main.html").read_text(encoding="utf-8")).group(1)
     theirs = re.search(r'"search": "([^"]+)"', material_file("base.html").read_text(encoding="utf-8")).group(1)
-    assert ours == theirs, "Material's search worker changed: update overrides/main.html's config block"
+    assert ours == theirs, "Material's search worker changed: update macros/theme/main.html's config block"
     assert (report / ours).exists()
 
 
@@ -129,7 +129,7 @@ def test_pin_the_blocks_and_partials_the_overrides_extend_are_materials():
         assert f"{{% block {block} %}}" in base, block
     assert '<html lang="{{ lang.t(\'language\') }}"' in base
     assert material_file("partials/languages/zh.html").exists()
-    ours = (ROOT / "overrides/partials/content.html").read_text(encoding="utf-8")
+    ours = (ROOT / "macros/theme/partials/content.html").read_text(encoding="utf-8")
     theirs = material_file("partials/content.html").read_text(encoding="utf-8")
     for line in theirs.splitlines()[3:]:  # ours is theirs with two additions
         assert line.strip() in ours, line
@@ -143,7 +143,7 @@ def test_pin_the_languages_of_mkdocs_yml_are_the_cores():
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
     assert [lang["locale"] for lang in i18n["languages"]] == [lang.tag for lang in LANGUAGES.values()]
-    assert (ROOT / "overrides/partials/languages" / f"{LANGUAGES['zh'].tag}.html").exists()
+    assert (ROOT / "macros/theme/partials/languages" / f"{LANGUAGES['zh'].tag}.html").exists()
 
 
 # ------------------------------------------------------------ make i18n-status

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from macros.tools import publish
-from macros.tools.release import ReleaseError, verify, write_manifest
+from macros.core.release import ReleaseError, verify, write_manifest
 from conftest import FIXTURES, value_of
 from sshd import fake_release, immutable, leftovers, live, macros, make_site
 

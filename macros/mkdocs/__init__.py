@@ -1,5 +1,6 @@
-"""The MkDocs glue: the macros chapters call, and the hooks listed in mkdocs.yml.
+"""The MkDocs glue: the plugin (plugin.py, every event and the state they share) and the
+macros chapters call.
 
 Thin on purpose: each piece hands plain values to ``macros.core`` and uses only
-documented extension points of MkDocs, Material, mkdocs-macros and mkdocs-static-i18n.
+documented extension points of MkDocs, Material and mkdocs-static-i18n.
 """

@@ -15,20 +15,16 @@ from pathlib import Path
 from ..core import chapters, charts, tables
 from ..core.languages import CODES, text_in
 from ..core.problems import DataError
-from . import data, workers
+from .workers import CORES
 
 CHART_CALL = re.compile(r"""\bchart\(\s*["'](\w+)["']""")
 
 
-def draw(config, command: str) -> None:
-    if command == "serve":
+def draw(config, build) -> None:
+    site = build.valid_site()
+    if build.command == "serve" or site is None:
         return
-    project = Path(config.config_file_path).parent
-    try:
-        site = data._validated(project / "data")
-    except DataError:
-        return  # the build stops with the data's mistakes before any page
-    docs, cache = Path(config.docs_dir), project / ".cache" / "charts"
+    docs, cache = build.docs_dir, build.cache_dir / "charts"
     wanted: dict[Path, dict] = {}
     for year in config.extra.get("report_years", []):
         if year not in site.years:
@@ -44,9 +40,9 @@ def draw(config, command: str) -> None:
                     _want(wanted, name, site, year, code, cache)
     if not wanted:
         return
-    futures = [workers.pool("charts", workers.CORES).submit(charts.draw, spec, cache) for spec in wanted.values()]
-    wait(futures)   # a chart that cannot be drawn is drawn again by its page, which says why
-    workers.stop("charts")   # their drawing engine's memory goes with them
+    pool = build.workers.pool("charts", CORES)
+    wait([pool.submit(charts.draw, spec, cache) for spec in wanted.values()])   # one that fails is drawn again by its page, which says why
+    build.workers.stop("charts")   # their drawing engine's memory goes with them
 
 
 def _want(wanted: dict, name: str, site, year: int, code: str, cache: Path) -> None:

@@ -12,18 +12,14 @@ from pathlib import Path
 
 from ..core import fmt, render
 from ..core.languages import LANGUAGES, prefix
-from ..core.problems import DataError
 from ..core.strings import t
-from . import data
 
 
-def facts(config) -> dict:
+def facts(config, site) -> dict:
     """Page locale (BCP 47 tag) -> the footer's texts in that language, data escaped as HTML;
-    {} while the data has mistakes. ``updated_on`` says "last updated" for each page date
-    (``page.update_date``, set by years.date_page), ``updated`` for a page without one (404)."""
-    try:
-        site = data._validated(Path(config.config_file_path).parent / "data")
-    except DataError:
+    {} while the data has mistakes (*site* is None). ``updated_on`` says "last updated" for each page
+    date (``page.update_date``, set by years.date_page), ``updated`` for a page without one (404)."""
+    if site is None:
         return {}
     library = site.library
     dates = config.extra.get("report_dates")
@@ -43,7 +39,7 @@ def _updated(day, code: str) -> str:
     return t("footer.updated", code, date=fmt.date(day, code, with_year=True))
 
 
-def share_card(config) -> None:
+def share_card(config, site) -> None:
     """assets/card.png: the library's name and the archive's title, 1200 × 630, in the theme's colour."""
     try:
         from PIL import Image, ImageDraw, ImageFont
@@ -51,7 +47,8 @@ def share_card(config) -> None:
         font = font_file()
     except (ImportError, PdfError):
         return  # no CJK font: the build that needs it (the PDF) has said so already
-    site = data._validated(Path(config.config_file_path).parent / "data")
+    if site is None:
+        return
     card = Image.new("RGB", (1200, 630), "#8c2b1f")
     draw = ImageDraw.Draw(card)
     name, english = site.library.name.zh, site.library.name.en or ""

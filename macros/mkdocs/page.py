@@ -1,11 +1,9 @@
 """Each page, bound once before its macros run: its year, its edition, the language of its file.
 
-``prepare(env)`` runs as mkdocs-macros' ``on_pre_page_macros``: it binds a
-:class:`ReportPage`, renders the chapter's macros itself with Jinja's documented
-``overlay`` of the mkdocs-macros environment, and turns any mistake into the staff's
-message (core/chapter_errors.py): in the preview, shown in the page itself; in a
-build, the build stops with it. mkdocs-macros is then told the page is rendered
-(``render_macros: false``, its documented page setting).
+``prepare()`` runs at the plugin's ``on_page_markdown``: it binds a :class:`ReportPage`,
+renders the chapter's macros in the chapters' sandbox (core/sandbox.py) and turns any
+mistake into the staff's message (core/chapter_errors.py): in the preview, shown in the
+page itself; in a build, the build stops with it.
 """
 from __future__ import annotations
 
@@ -72,11 +70,6 @@ class ReportPage:
         return names.index(name) + 1 if name in names else None
 
 
-def bind(env, site: Site, preview: bool) -> ReportPage:
-    page = env.page
-    return report_page(site, Path(env.conf["docs_dir"]), page.file.src_uri, page.url, preview, page.meta)
-
-
 def report_page(site: Site, docs_dir: Path, src_uri: str, url: str, preview: bool, meta: dict) -> ReportPage:
     """The page written in *src_uri* at *url*, bound as a build binds it: `make check` renders every
     page so, without MkDocs, and says what a build or the preview would say."""
@@ -114,36 +107,30 @@ def render_page(sandbox: ChapterSandbox, here: ReportPage, markdown: str, file_t
         raise ChapterMistake(explain(error, source, variables)) from None
 
 
-def prepare(env, site: Site | None, problem: DataError | None, preview: bool) -> None:
-    """Render the page's macros, or show/raise the staff's message (see the module's docstring)."""
-    page = env.page
-    page.meta["render_macros"] = False   # rendered here, not again by mkdocs-macros
-    if problem is not None:  # the data has mistakes: nothing can be rendered (preview only: a build stopped earlier)
-        env.markdown = render.problem_panel(t("problem_title", page_locale(page.url)), problem.report())
-        return
-    here = bind(env, site, preview)
+def prepare(page, markdown: str, build, sandbox: ChapterSandbox) -> str:
+    """The page's Markdown with its macros run, or the staff's message (see the module's docstring)."""
+    if build.problem is not None:  # the data has mistakes: nothing can be rendered (preview only: a build stopped earlier)
+        return render.problem_panel(t("problem_title", page_locale(page.url)), build.problem.report())
+    here = report_page(build.site, build.docs_dir, page.file.src_uri, page.url, build.preview, page.meta)
     year_number = chapters.year_of(here.src_uri)
-    if year_number is not None and year_number not in site.years:
-        _fail(env, here, preview, no_data(year_number))
-        return
+    if year_number is not None and year_number not in build.site.years:
+        return _fail(here, no_data(year_number))
     try:
         file_text = chapters.read_chapter(Path(page.file.abs_src_path))
     except DataError as unreadable:
-        _fail(env, here, preview, unreadable.problems[0])
-        return
+        return _fail(here, unreadable.problems[0])
     wrong = chapters.front_matter_problems(file_text, f"docs/{page.file.src_uri}")
     if wrong:   # the theme writes these into every page: held to their kinds before anything uses them
-        _fail(env, here, preview, wrong[0])
-        return
+        return _fail(here, wrong[0])
     _describe(page, here)
     try:
-        env.markdown = render_page(env.variables["chapter_sandbox"], here, env.markdown, file_text)
+        markdown = render_page(sandbox, here, markdown, file_text)
     except ChapterMistake as mistake:
-        _fail(env, here, preview, mistake.problem)
-        return
+        return _fail(here, mistake.problem)
     if page.title and "{{" in page.title:  # a title MkDocs read from the page's first heading, macros and all
-        heading = re.search(r"^#\s+(.+)$", env.markdown, re.M)
+        heading = re.search(r"^#\s+(.+)$", markdown, re.M)
         page.title = _as_text(heading.group(1).strip()) if heading else page.title   # data text stays escaped
+    return markdown
 
 
 def no_data(year: int) -> Problem:
@@ -172,11 +159,12 @@ def checked_content(html: str, page, preview: bool) -> str:
     return render.problem_panel(t("problem_title", page_locale(page.url)), problem.render())
 
 
-def _fail(env, here: ReportPage, preview: bool, problem: Problem) -> None:
+def _fail(here: ReportPage, problem: Problem) -> str:
+    """The build stops with the staff's message; the preview shows it in the page instead."""
     from mkdocs.exceptions import PluginError
-    if not preview:
+    if not here.preview:
         raise PluginError(problem.render())
-    env.markdown = render.problem_panel(t("problem_title", here.locale), problem.render())
+    return render.problem_panel(t("problem_title", here.locale), problem.render())
 
 
 def _variables(here: ReportPage) -> dict:

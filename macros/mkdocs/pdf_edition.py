@@ -19,10 +19,8 @@ from urllib.parse import urljoin
 from ..core import chapters, pdf
 from ..core.languages import DEFAULT, LANGUAGES, page_locale, prefix, text_in
 from ..core.strings import t
-from . import data, workers
 from .page import pdf_name
-
-_PENDING: list[Future] = []   # every PDF of the build, made or being made
+from .workers import CORES
 
 
 def enabled(command: str) -> bool:
@@ -50,15 +48,15 @@ class Editions(dict):
         return found
 
 
-def make(env, config, files, command: str) -> None:
+def make(env, config, files, build) -> None:
+    """This language's PDF of each year shown, kept in *build* (build.Build) until the build's end."""
     editions = Editions()
     env.globals["report_pdfs"] = editions
-    if not enabled(command):
+    site = build.valid_site()
+    if not enabled(build.command) or site is None:
         return
     code = build_locale(config)
-    project = Path(config.config_file_path).parent
-    site = data._validated(project / "data")
-    docs_dir = Path(config.docs_dir)
+    docs_dir = build.docs_dir
     by_source = {}
     for file in files.documentation_pages():
         if file.page is not None and page_locale(file.page.url) == code and chapters.is_chapter(file.src_uri):
@@ -80,13 +78,13 @@ def make(env, config, files, command: str) -> None:
         target = Path(config.site_dir) / "downloads" / str(year) / pdf_name(site, year, code)
         # Chapters of one year sit at one depth, so their relative links resolve alike from here.
         base = urljoin(site_url, f"{prefix(code)}{year}/chapter/")
-        jobs.append((year, (source, target, base, site_url, docs_dir, project / ".cache" / "pdf")))
+        jobs.append((year, (source, target, base, site_url, docs_dir, build.cache_dir / "pdf")))
     # The workers take every other PDF, this process the rest: one layout per core, and no
     # more copies of the layout engine in memory than there are cores.
     ours = []
     for number, (year, job) in enumerate(jobs):
-        if workers.CORES > 1 and number % workers.CORES:
-            editions[year] = workers.pool("pdf", workers.CORES - 1).submit(pdf.render, *job)
+        if CORES > 1 and number % CORES:
+            editions[year] = build.workers.pool("pdf", CORES - 1).submit(pdf.render, *job)
         else:
             ours.append((year, job))
     for year, job in ours:
@@ -95,30 +93,24 @@ def make(env, config, files, command: str) -> None:
             editions[year].set_result(pdf.render(*job))
         except pdf.PdfError as err:
             editions[year].set_exception(err)
-    _PENDING.extend(editions.values())
+    build.pdfs.extend(editions.values())
 
 
-def finish(log) -> None:
+def finish(build, log) -> None:
     """Wait for every PDF of the build; stop the build with the first problem, as the staff read it."""
     from mkdocs.exceptions import Abort
     made = reused = 0
     try:
-        for future in _PENDING:
+        for future in build.pdfs:
             edition = future.result()
             reused, made = reused + edition.reused, made + (not edition.reused)
     except pdf.PdfError as err:
         raise Abort(str(err)) from None
     finally:
-        _PENDING.clear()
-        workers.stop("pdf")
+        build.pdfs.clear()
+        build.workers.stop("pdf")
     if made or reused:
         log.info(f"PDF：新生成 {made} 个，重用 {reused} 个 / PDF editions: {made} made, {reused} reused")
-
-
-def abandon() -> None:
-    """The build failed: stop making PDFs nobody will publish."""
-    _PENDING.clear()
-    workers.stop(wait=False)
 
 
 def _heading(page) -> str:

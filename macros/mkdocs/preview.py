@@ -3,7 +3,7 @@
 The port. `make serve` runs ``python -m macros.mkdocs.preview``: PORT (8000 unless given) is
 checked, and when another program holds it the preview takes the next free one and says so in
 one line. A plain `mkdocs serve` on a busy port stops with one line saying what to do
-(hooks.on_config, hooks.on_serve), never with a traceback. MkDocs writes the preview into a
+(plugin.py: on_config, on_serve), never with a traceback. MkDocs writes the preview into a
 temporary folder and empties it at every rebuild: `make serve` keeps that folder in memory
 (/dev/shm) where the system has room for it, rather than on the disk.
 
@@ -21,7 +21,8 @@ typesetting, no indexing again. MkDocs' documented page events are the way in:
 ``on_page_content`` puts back what the page was, and Material's documented ``search: exclude``
 leaves the page to search_index.py, which puts its entries back. Only a build that finished keeps
 its pages: one that failed or stopped on a warning keeps none, so the next one says the same
-again. Changed code in macros/ starts a new memory (hooks.on_config).
+again. The memory lives in the plugin (:class:`PreviewState`); changed engine code takes a new
+preview (stop it, run `make serve` again).
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ import sys
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import console
 
 DEFAULT_PORT = 8000
 HOST = "127.0.0.1"
@@ -151,11 +154,55 @@ def _watching(server, path: str) -> bool:
     return True
 
 
+# ------------------------------------------------------------ the preview's memory
+
+class PreviewState:
+    """What the preview keeps from one build to the next (plugin.ReportPlugin.preview): its pages as
+    last built, the mistakes its pages show (said once a rebuild), whether its port was checked and
+    the year it last said it builds."""
+
+    def __init__(self):
+        self.pages = RenderedPages()
+        self.shown: list[str] = []
+        self.port_checked = False
+        self.announced_year: int | None = None
+
+    def check_port(self, config, again: bool = False) -> None:
+        """A busy port told in one line before the first build (and again once the server starts)."""
+        if self.port_checked and not again:
+            return
+        self.port_checked = True
+        if port_busy(config.dev_addr.host, config.dev_addr.port):
+            from mkdocs.exceptions import Abort
+            raise Abort(busy_message(config.dev_addr.port))
+
+    def starting(self) -> None:
+        self.shown.clear()
+
+    def restored(self, page, files) -> str | None:
+        kept = self.pages.restored(page, files)
+        if kept is not None:
+            self.shown.extend(console.problems_in(kept))
+        return kept
+
+    def keep(self, page, content: str, description: str | None) -> None:
+        self.pages.keep(page, content, description)
+        self.shown.extend(console.problems_in(content))
+
+    def failed(self) -> None:
+        self.shown.clear()
+        self.pages.failed()
+
+    def finished(self, log) -> None:
+        self.pages.finished()
+        console.tell(log, self.shown)   # what the pages show, in the terminal too: once, not once a language
+
+
 # ------------------------------------------------------------ the last build's pages
 
 @dataclass
 class Rendered:
-    """What MkDocs and hooks.on_page_content made of one page."""
+    """What MkDocs and the plugin's on_page_content made of one page."""
 
     content: str
     toc: object                       # mkdocs.structure.toc.TableOfContents

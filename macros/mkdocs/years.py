@@ -28,14 +28,14 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core import chapters
 from ..core.build_date import content_dates, stated_ceiling
+from ..core.memo import FileMemo
 from ..core.problems import DataError, Problem
 from ..core.validate import draft_years
 
 log = get_plugin_logger("report")
-_ANNOUNCED: dict = {}   # the year the preview last said it builds
-
-
-def configure(config, command: str) -> None:
+def configure(config, command: str, memo: FileMemo, preview_state=None) -> None:
+    """The years shown, their navigation and dates, written into *config* (each language's build
+    configures again); *preview_state* (preview.PreviewState) remembers the year last announced."""
     project = Path(config.config_file_path).parent
     # The dates are the content's (core/build_date.py), set on each page (date_page) and PDF, never
     # written into the environment: the preview's next build would read them back as stated.
@@ -46,9 +46,9 @@ def configure(config, command: str) -> None:
     # REPORT_PREVIEW=1 makes `mkdocs build` build drafts too, as the preview does (never publish that).
     preview = command == "serve" or os.environ.get("REPORT_PREVIEW") == "1"
     config.extra["preview"] = preview
-    drafts = draft_years(project / "data")
+    drafts = draft_years(project / "data", memo)
     docs_dir = Path(config.docs_dir)
-    unfit = refused_folders(docs_dir)
+    unfit = refused_folders(docs_dir, memo)
     if unfit and command != "serve":
         raise PluginError(DataError([p for found in unfit.values() for p in found]).report())
     # The preview goes on without them and says why: as info, since with `strict: true` a
@@ -62,13 +62,13 @@ def configure(config, command: str) -> None:
         edited = being_edited(project, shown)
         _leave_out(config, [str(y) for y in shown if y != edited])
         shown = [edited]
-        if _ANNOUNCED.get("year") != edited:   # once, not at every save nor once a language
-            _ANNOUNCED["year"] = edited
+        if preview_state is not None and preview_state.announced_year != edited:   # once, not at every save nor once a language
+            preview_state.announced_year = edited
             log.info(f"预览只生成正在编辑的 {edited} 年 / The preview builds the year being edited only: {edited}")
     config.extra["report_years"] = shown
     config.extra["report_drafts"] = [y for y in shown if y in drafts]
     # Each year's date and the shared pages' (core/build_date.py): pages, footers, sitemap, PDFs.
-    config.extra["report_dates"] = content_dates(project, shown)
+    config.extra["report_dates"] = content_dates(project, shown, memo)
     config.nav = navigation(config.nav, docs_dir, shown)
     # every draft's folder, with its index.md or not: a page of a draft never publishes
     hidden = [p.name for p in chapters.year_folders(docs_dir) if int(p.name) in drafts and int(p.name) not in shown]
@@ -85,13 +85,12 @@ def date_page(page, config) -> None:
         page.update_date = dates.day(chapters.year_of(page.file.src_uri)).isoformat()
 
 
-def refused_folders(docs_dir: Path) -> dict[str, list[Problem]]:
+def refused_folders(docs_dir: Path, memo: FileMemo) -> dict[str, list[Problem]]:
     """The folders of docs/ no build may publish (folder name -> its problems): a folder meant as a
     year that is none (0999, 3000), and a year whose pages are not all UTF-8."""
-    from .data import unchanged
     unfit = {name: [problem] for name, problem in chapters.misnamed_years(docs_dir).items()}
     for folder in chapters.year_folders(docs_dir):   # read again only when a page of it changed
-        found = unchanged(folder, chapters.unreadable, docs_dir, int(folder.name))
+        found = memo.folder(folder, chapters.unreadable, docs_dir, int(folder.name))
         if found:
             unfit[folder.name] = found
     return unfit

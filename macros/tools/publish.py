@@ -70,7 +70,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .linkcheck import broken_links
-from .release import (MANIFEST, MANIFEST_LIMIT, ReleaseError, describe, differences, load_manifest,
+from ..core.release import (MANIFEST, MANIFEST_LIMIT, ReleaseError, describe, differences, load_manifest,
                       manifest_problem, parse_manifest, sha256_of, site_files, verify)
 
 KEEP = 5

@@ -243,7 +243,22 @@ def pip(requirements: Path = ROOT / "requirements.txt") -> int:
         return 1
     _compile_jieba()
     Path(sysconfig.get_path("purelib"), "anju-report.pth").write_text(QUIET_THEME, encoding="utf-8")
-    return 0
+    return _install_publisher()
+
+
+def _install_publisher() -> int:
+    """This project's own package (pyproject.toml), editable: MkDocs finds the `report` plugin by
+    its entry point, and the package is the code in macros/ as it is now. Built with the venv's
+    own setuptools (no download); a Python whose venv has none takes it from PyPI."""
+    step = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet",
+            "--no-deps", "--no-build-isolation", "--editable", str(ROOT)]
+    for attempt in (step, [arg for arg in step if arg != "--no-build-isolation"]):
+        done = subprocess.run(attempt, capture_output=True, text=True, errors="replace")
+        if done.returncode == 0:
+            return 0
+    print(done.stdout[-3000:] + done.stderr[-3000:] + f"\n✗ 安装失败 / installing failed: {' '.join(step[2:])}",
+          file=sys.stderr)
+    return 1
 
 
 def _pip_progress(lines: Iterable[str], total: int, progress: Progress) -> list[str]:

@@ -1,6 +1,6 @@
 """What a finished build leaves behind so that publishing can trust it.
 
-After a successful `mkdocs build` the manifest hook writes ``build.json`` at
+After a successful `mkdocs build` the plugin (macros/mkdocs/plugin.py) writes ``build.json`` at
 the site root: the years the site contains (never a draft), whether it is a
 preview build, and the SHA-256 of every file. Publishing refuses a site whose
 manifest is missing, says preview or draft, lists no file, or no longer matches
