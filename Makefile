@@ -40,7 +40,7 @@ help:
 # The virtual environment is rebuilt whenever the pinned requirements, the package's own description
 # (pyproject.toml: the `report` plugin) or the way they are installed change.
 # The install says what it installs and shows its progress on one line (see the module).
-$(BIN)/.installed: requirements.txt pyproject.toml macros/tools/system_packages.py
+$(BIN)/.installed: requirements.txt pyproject.toml $(wildcard macros/tools/system_packages.py)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11+ is required")'
 	@$(SYSTEM) venv
 	@test -x $(BIN)/python || { echo "创建虚拟环境 .venv / creating the virtual environment .venv"; $(PYTHON) -m venv $(VENV); }

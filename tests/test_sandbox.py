@@ -138,9 +138,10 @@ def test_the_published_address_cannot_carry_markup(chapter_project, tmp_path, si
 def make_project(tmp_path) -> Path:
     """A fixture project whose Makefile finds the set-up done (the virtual environment shared)."""
     project = copy_project(tmp_path / "project", "anju-2020")
-    for name in ("Makefile", "requirements.txt"):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
         (project / name).write_bytes((ROOT / name).read_bytes())
-    os.utime(project / "requirements.txt", (0, 0))   # older than the environment's stamp: no reinstall
+    for name in ("requirements.txt", "pyproject.toml"):
+        os.utime(project / name, (0, 0))   # older than the environment's stamp: no reinstall
     (project / ".venv").symlink_to(ROOT / ".venv")
     return project
 
