@@ -37,6 +37,7 @@ def test_a_link_in_docs_leading_out_of_the_project_is_never_published(project, t
     from conftest import build
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:SECRET\n", encoding="utf-8")
+    (project / "docs/assets").mkdir(exist_ok=True)
     (project / "docs/assets/leak.txt").symlink_to(secret)
     result = build(project, tmp_path / "site")
     output = result.stdout + result.stderr
