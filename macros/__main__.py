@@ -29,6 +29,7 @@ COMMANDS = {
     "new-year": ("scaffold", "main", {}, ("YEAR",)),
     "restore": ("scaffold", "restore_main", {}, ("YEAR",)),
     "own-chapters": ("scaffold", "own_chapters_main", {}, ("YEAR",)),
+    "new-library": ("new_library", "main", {}, None),
 }
 # argument -> (what it must be, expected zh, expected en, an example)
 ARGUMENTS = {

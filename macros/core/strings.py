@@ -21,6 +21,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "archive": {"zh": "历年年报", "en": "All annual reports"},
     "at_a_glance": {"zh": "{year} 年主要数字", "en": "{year} at a glance"},
     "read_report": {"zh": "阅读 {year} 年年报", "en": "Read the {year} report"},
+    # a project whose first year is still a draft: the home page with no report to show
+    "no_report": {"zh": "尚无已发布的年报", "en": "No report published yet"},
+    "no_report.note": {"zh": "第一份年报完成后将在这里发布。", "en": "The first report will appear here when it is finished."},
     # tables
     "share_percent": {"zh": "占比（%）", "en": "Share (%)"},
     "indicator": {"zh": "指标", "en": "Indicator"},

@@ -181,6 +181,8 @@ def report_title(context, year=None, short=False):
     The report's title: Anju District Library Annual Report 2020; with short=True, without the
     library's name (Annual Report 2020), for where the name stands just above."""
     page = _page(context)
+    if _none_published(page, year):
+        return render.esc(t("no_report", page.locale))
     return render.esc(t("report_short" if short else "report_title", page.locale, year=year or page.year.year,
                         library=page.library_name))
 
@@ -206,6 +208,16 @@ def contents(context, year=None):
 
 
 # ------------------------------------------------------------ the cover, the year, the downloads
+
+def _none_published(page, year) -> bool:
+    """A page outside the years, asking for no year, in a project with no year to show yet (its
+    first year still a draft): the cover says so instead of showing a report."""
+    return year is None and page.year is None
+
+
+def _no_report_note(page) -> str:
+    return f'\n\n<p class="report-none">{render.esc(t("no_report.note", page.locale))}</p>\n\n'
+
 
 def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
     """The year's key figures: label, figure, unit, change on the previous year (where known)."""
@@ -248,6 +260,8 @@ def key_figures(context, year=None):
     """一年的主要数字（图块），附与上年的比较：用于封面和年份首页。
     A year's key figures as tiles, with the change on the previous year: for the cover and year pages."""
     page = _page(context)
+    if _none_published(page, year):
+        return _no_report_note(page)
     found = _year(page, year)
     return render.key_figures(_tiles(page, found), page.locale)
 
@@ -257,6 +271,8 @@ def pdf_download(context, year=None):
     """年报 PDF 的下载链接（注明格式、大小和页数）和数据下载链接：用于封面和年份首页。
     The year's PDF (with its format, size and pages) and its data, for the cover and the year's page."""
     page = _page(context)
+    if _none_published(page, year):
+        return ""
     found = _year(page, year)
     meta, y = page.meta, found.year
     from .page import pdf_name
@@ -285,6 +301,8 @@ def archive(context):
     """历年年报列表，由新到旧，每年链接到年份首页。
     Every year's report, newest first, each linked to its page."""
     page = _page(context)
+    if not page.years_shown:
+        return f'\n\n<p class="report-none">{render.esc(t("no_report", page.locale))}</p>\n\n'
     items = "".join(f'<li><a href="{page.link(f"{prefix(page.locale)}{y}/")}">'
                     f'{render.esc(t("report_title", page.locale, year=y, library=page.library_name))}</a></li>'
                     for y in page.years_shown)
@@ -296,6 +314,8 @@ def downloads(context, year=None):
     """开放数据下载：每个表格的 CSV 和 JSON 及数据包说明；不写年份时列出每一年。
     The open-data files of a year (or of every year shown): CSV, JSON and the data package."""
     page = _page(context)
+    if not year and not page.years_shown:
+        return _no_report_note(page)
     years = [int(year)] if year else page.years_shown
     blocks = []
     for y in years:

@@ -108,6 +108,17 @@ def restore(root: Path, year: int) -> list[Path]:
     return [folder / f"{topic}.yaml" for topic in missing]
 
 
+def write_blank_year(folder: Path, year: int) -> list[Path]:
+    """*folder* (a new year's data folder, made here) with every topic file present and blank, as
+    `restore` makes them, and report.yaml saying ``draft: true``: a first year, with no year before
+    it to carry names over from (`python -m macros new-library`)."""
+    _check_year(year)
+    folder.mkdir()
+    return [_write_topic(folder / f"{topic}.yaml", topic, year,
+                         {"draft": True} if topic == "report" else _blank_model(model), model)
+            for topic, model in TOPICS.items()]
+
+
 def own_chapters(root: Path, year: int) -> list[Path]:
     """Make docs/<year>/ read as `make new-year` would have made it: each shared-template include
     replaced by the template's text, each loop by listing(), a {{ year }} in a title by the year,
