@@ -54,7 +54,7 @@ def expected(entry, year, code: str) -> list[str]:
     rows = [r for r in entry.rows(year, ARCHIVE) or [] if r.role != "total" and r.value is not None]
     if isinstance(entry, tables.Breakdown):
         return [entry.unit.prose(r.value, code) for r in rows]
-    if entry.chart == "changes":
+    if entry.chart is tables.ChartKind.CHANGES:
         return [fmt.number(r.value, code) for r in rows if r.id in trends.MEASURES]
     return [fmt.money(r.value, code) for r in rows if r.id in ("budget_total", "central_free_opening_fund", "expenditure_total")]
 
@@ -133,6 +133,11 @@ def test_the_funding_chart_adds_the_fund_to_the_budget(report):
     expected = (f"{fmt.money(fin.budget.total, 'zh')} + {fmt.money(fin.central_free_opening_fund, 'zh')}"
                 f" = {fmt.money(fin.budget.total + fin.central_free_opening_fund, 'zh')}")
     assert re.sub(r"\s", " ", expected) in re.sub(r"\s", " ", texts)
+
+
+def test_every_kind_of_chart_the_registry_declares_is_drawn():
+    assert set(charts._DRAWN_BY) == set(tables.ChartKind)
+    assert all(entry.chart is None or entry.chart in charts._DRAWN_BY for entry in tables.TABLES)
 
 
 def test_chart_colours_meet_wcag_aa_on_white():

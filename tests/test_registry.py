@@ -25,8 +25,8 @@ from test_chapters import render
 ENTRY = """
 from macros.core import tables
 tables.TABLES.append(tables.Breakdown(
-    "readers", {"zh": "读者服务岗位", "en": "Reader-service posts"}, "staff_readers",
-    {"zh": "岗位", "en": "Post"}, tables.PEOPLE, "staff.roles", "label", "count", "staff.headcount"))
+    name="readers", caption={"zh": "读者服务岗位", "en": "Reader-service posts"}, file="staff_readers",
+    category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles", whole="staff.headcount"))
 """
 
 
