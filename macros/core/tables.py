@@ -9,6 +9,8 @@ list, so adding a table is adding one entry.
 Where a row's figures come from is written as a dotted path into the year
 (``"finance.budget.items"``). A path through an optional part the year does not have
 resolves to :data:`ABSENT`: that table, row or chart is left out, never shown empty.
+Each path is checked against schema.py when an entry is made, so that a typo in this
+file stops the import with a DeclarationError, not a build halfway through a page.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any, Callable, Optional
 from pydantic import BaseModel
 
 from . import figures, fmt, trends
+from .schema import TOPICS, holds_list, model_inside
 from .site import Site, Year
 
 Label = dict  # a text in every language: {"zh": "…", "en": "…"}
@@ -56,6 +59,54 @@ def resolve(root: Any, path: str) -> Any:
         else:
             value = getattr(value, name)
     return value
+
+
+# ------------------------------------------------------------ declarations checked against the schema
+
+class DeclarationError(ValueError):
+    """An entry of the registry that schema.py contradicts: a path to no field, a chart of no kind."""
+
+
+def _fields(model) -> dict[str, Any]:
+    return {**model.model_fields, **model.model_computed_fields}
+
+
+def _declared(table: str, what: str, path: str) -> Any:
+    """The type schema.py gives the field at *path* (``"finance.budget.items"``), which *table*'s
+    declaration names as *what*; DeclarationError where the schema has no such field."""
+    def refused(reason: str) -> DeclarationError:
+        return DeclarationError(f"tables.py, table {table!r}: {what}={path!r}: {reason}")
+    topic, *names = path.split(".")
+    if topic not in TOPICS or not names:
+        raise refused(f"a path starts with a topic and names a field in it ({', '.join(TOPICS)})")
+    model, annotation, walked = TOPICS[topic], None, topic
+    for name in names:
+        if model is None or holds_list(annotation):   # resolve() reads no field through a list
+            raise refused(f"{walked} has no fields of its own")
+        if name not in _fields(model):
+            raise refused(f"{walked} has no field {name!r}; it has {', '.join(_fields(model))}")
+        info = _fields(model)[name]
+        annotation = info.return_type if name in model.model_computed_fields else info.annotation
+        model, walked = model_inside(annotation), f"{walked}.{name}"
+    return annotation
+
+
+def _declared_list(table: str, what: str, path: str, **item_fields: str) -> None:
+    """*path* is a list in the schema whose items have each of *item_fields* (``value="amount"``)."""
+    annotation = _declared(table, what, path)
+    item = model_inside(annotation)
+    if not holds_list(annotation) or item is None:
+        raise DeclarationError(f"tables.py, table {table!r}: {what}={path!r}: a list of items, not a single field")
+    for role, field in item_fields.items():
+        if field not in _fields(item):
+            raise DeclarationError(f"tables.py, table {table!r}: {role}={field!r}: an item of {path} has no such "
+                                   f"field; it has {', '.join(_fields(item))}")
+
+
+def _declared_chart(table: str, chart: Any) -> None:
+    if chart is not None and not isinstance(chart, ChartKind):
+        raise DeclarationError(f"tables.py, table {table!r}: chart={chart!r}: a ChartKind "
+                               f"({', '.join(f'ChartKind.{kind.name}' for kind in ChartKind)}) or None")
 
 
 # ------------------------------------------------------------ units: how a figure is written
@@ -132,6 +183,11 @@ class Breakdown:
     chart: Optional[ChartKind] = ChartKind.BARS
     scale: Optional[str] = None     # charts of one scale group share one axis (like with like)
 
+    def __post_init__(self):
+        _declared_list(self.name, "items", self.items, label=self.label, value=self.value)
+        _declared(self.name, "whole", self.whole)
+        _declared_chart(self.name, self.chart)
+
     def rows(self, year: Year, site: Site | None = None) -> list[Row] | None:
         items = resolve(year, self.items)
         if items is ABSENT or items is None:
@@ -170,6 +226,11 @@ class Indicators:
     changes: bool = False
     chart: Optional[ChartKind] = None
 
+    def __post_init__(self):
+        for i in self.indicators:
+            _declared(self.name, f"indicator {i.id!r}, path", i.path)
+        _declared_chart(self.name, self.chart)
+
     def rows(self, year: Year, site: Site | None = None) -> list[Row] | None:
         rows = []
         for i in self.indicators:
@@ -190,6 +251,10 @@ class Records:
     file: str
     records: str             # path to the list of records in a year
     chart: Optional[ChartKind] = None
+
+    def __post_init__(self):
+        _declared_list(self.name, "records", self.records)
+        _declared_chart(self.name, self.chart)
 
     def rows(self, year: Year, site: Site | None = None):
         return list(resolve(year, self.records)) or None
