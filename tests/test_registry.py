@@ -15,6 +15,7 @@ import textwrap
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from conftest import FIXTURES, copy_project, edit, line_of, page_text
 from macros.core import opendata, tables
@@ -26,7 +27,8 @@ ENTRY = """
 from macros.core import tables
 tables.TABLES.append(tables.Breakdown(
     name="readers", caption={"zh": "读者服务岗位", "en": "Reader-service posts"}, file="staff_readers",
-    category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles", whole="staff.headcount"))
+    category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles", whole="staff.headcount",
+    items_called={"zh": "读者服务岗位人数", "en": "reader-service counts"}))
 """
 
 
@@ -108,7 +110,7 @@ def test_a_file_that_still_types_a_computed_share_is_told_to_delete_the_line(pro
 def breakdown(**changed) -> tables.Breakdown:
     declared = dict(name="readers", caption={"zh": "读者服务岗位", "en": "Reader-service posts"}, file="staff_readers",
                     category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles",
-                    whole="staff.headcount")
+                    whole="staff.headcount", items_called={"zh": "读者服务岗位人数", "en": "reader-service counts"})
     return tables.Breakdown(**{**declared, **changed})
 
 
@@ -120,6 +122,7 @@ def breakdown(**changed) -> tables.Breakdown:
     ({"value": "amount"}, "value='amount': an item of staff.roles has no such field; it has id, label, count"),
     ({"whole": "staff.roles.count"}, "whole='staff.roles.count': staff.roles has no fields of its own"),
     ({"chart": "bars"}, "chart='bars': a ChartKind (ChartKind.BARS"),
+    ({"whole": "profile.branches"}, "whole='profile.branches': a figure of the items' topic, staff"),
 ])
 def test_a_declaration_the_schema_contradicts_is_refused_naming_the_table_and_the_path(changed, told):
     with pytest.raises(tables.DeclarationError) as info:
@@ -154,3 +157,22 @@ def test_every_path_the_registry_names_resolves_in_a_full_year():
         paths = [i.path for i in getattr(entry, "indicators", [])] + [getattr(entry, p) for p in ("items", "whole", "records")
                                                                         if hasattr(entry, p)]
         assert paths and all(tables.resolve(year, path) not in (None, tables.ABSENT) for path in paths), entry.name
+
+
+def test_a_breakdown_declared_in_the_registry_has_its_sum_checked(project):
+    """checks.py lists no sums of its own: one more breakdown is one more sum that must add up."""
+    staff = project / "data/2020/staff.yaml"
+    written = yaml.safe_load(staff.read_text(encoding="utf-8"))
+    roles, posts = sum(r["count"] for r in written["roles"]), written["professional_posts"]
+    assert roles != posts   # the fixture's people in roles are more than its professional posts
+    tables.TABLES.append(breakdown(whole="staff.professional_posts"))
+    try:
+        with pytest.raises(DataError) as info:
+            load_site(project / "data")
+    finally:
+        tables.TABLES.pop()
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == ("data/2020/staff.yaml", line_of(staff, "roles:"), "roles")
+    assert (problem.expected_zh, problem.expected_en, problem.found) == (
+        f"读者服务岗位人数之和等于 professional_posts（{posts}）",
+        f"reader-service counts adding up to professional_posts ({posts})", f"各项之和为 / they add up to {roles}")

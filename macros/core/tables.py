@@ -167,7 +167,10 @@ class Row:
 
 @dataclass(frozen=True, kw_only=True)
 class Breakdown:
-    """Counts or amounts by category, with their whole: staff by education, the budget by item."""
+    """Counts or amounts by category, with their whole: staff by education, the budget by item.
+
+    Its items add up to its whole, or to at most the whole where the remainder is shown as
+    *other*; checks.py verifies that of every breakdown declared here, in these words."""
 
     name: str
     caption: Label
@@ -179,6 +182,8 @@ class Breakdown:
     value: str = "count"     # the item's field holding its figure
     whole: str               # path to the whole the shares are of
     other: Optional[Label] = None   # the remainder's label, when items may not add up to the whole
+    items_called: Label      # the items as a sum that does not add up names them: 各学历人数, education counts
+    sum_told_at_whole: bool = False   # that sum is told at the whole's line (a total typed from its document)
     shares: bool = True
     chart: Optional[ChartKind] = ChartKind.BARS
     scale: Optional[str] = None     # charts of one scale group share one axis (like with like)
@@ -186,6 +191,9 @@ class Breakdown:
     def __post_init__(self):
         _declared_list(self.name, "items", self.items, label=self.label, value=self.value)
         _declared(self.name, "whole", self.whole)
+        if self.whole.split(".")[0] != self.items.split(".")[0]:   # checks.py tells a sum in one file
+            raise DeclarationError(f"tables.py, table {self.name!r}: whole={self.whole!r}: a figure of the items' "
+                                   f"topic, {self.items.split('.')[0]}")
         _declared_chart(self.name, self.chart)
 
     def rows(self, year: Year, site: Site | None = None) -> list[Row] | None:
@@ -268,28 +276,33 @@ TOTAL = {"zh": "合计", "en": "Total"}
 TABLES: list[Breakdown | Indicators | Records] = [
     Breakdown(name="education", caption={"zh": "在职职工按学历", "en": "Staff by education"}, file="staff_education",
               category={"zh": "学历", "en": "Education"}, unit=PEOPLE,
-              items="staff.education", whole="staff.headcount", scale="staff"),
+              items="staff.education", whole="staff.headcount",
+              items_called={"zh": "各学历人数", "en": "education counts"}, scale="staff"),
     Breakdown(name="roles", caption={"zh": "在职职工按岗位", "en": "Staff by role"}, file="staff_roles",
               category={"zh": "岗位", "en": "Role"}, unit=PEOPLE,
-              items="staff.roles", whole="staff.headcount", scale="staff"),
+              items="staff.roles", whole="staff.headcount",
+              items_called={"zh": "各岗位人数", "en": "role counts"}, scale="staff"),
     Breakdown(name="employment", caption={"zh": "在职职工按用工形式", "en": "Staff by employment type"},
               file="staff_employment", category={"zh": "用工形式", "en": "Employment"}, unit=PEOPLE,
-              items="staff.employment", whole="staff.headcount", scale="staff"),
+              items="staff.employment", whole="staff.headcount",
+              items_called={"zh": "各用工形式人数", "en": "employment counts"}, scale="staff"),
     Breakdown(name="titles", caption={"zh": "专业技术人员按职称", "en": "Professional staff by title"}, file="staff_titles",
               category={"zh": "职称", "en": "Title"}, unit=PEOPLE,
-              items="staff.titles", whole="staff.professional_posts", scale="staff"),
+              items="staff.titles", whole="staff.professional_posts",
+              items_called={"zh": "各职称人数", "en": "title counts"}, scale="staff"),
     Breakdown(name="budget", caption={"zh": "本级财政预算构成", "en": "District budget by item"}, file="budget",
               category={"zh": "项目", "en": "Item"}, unit=MONEY,
               items="finance.budget.items", label="name", value="amount", whole="finance.budget.total",
-              scale="finance"),
+              items_called={"zh": "预算各项", "en": "budget items"}, sum_told_at_whole=True, scale="finance"),
     Breakdown(name="expenditure", caption={"zh": "经费支出构成", "en": "Spending by item"}, file="expenditure",
               category={"zh": "项目", "en": "Item"}, unit=MONEY,
               items="finance.expenditure.items", label="name", value="amount", whole="finance.expenditure.total",
-              scale="finance"),
+              items_called={"zh": "支出各项", "en": "spending items"}, sum_told_at_whole=True, scale="finance"),
     Breakdown(name="activities", caption={"zh": "全年活动按类别", "en": "Activities by kind"}, file="activities",
               category={"zh": "活动类别", "en": "Kind of activity"}, unit=EVENTS,
               items="activities.by_kind", label="name", whole="activities.total",
-              other={"zh": "其他活动", "en": "Other activities"}, shares=False),
+              other={"zh": "其他活动", "en": "Other activities"},
+              items_called={"zh": "各类别场次", "en": "counts by kind"}, shares=False),
     Indicators(name="statistics", caption={"zh": "业务数据统计", "en": "Service statistics"}, file="statistics",
                changes=True, chart=ChartKind.CHANGES, indicators=[
         Indicator(id="new_acquisitions", label={"zh": "新增文献入藏量", "en": "Volumes added"},
