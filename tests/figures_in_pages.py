@@ -45,9 +45,21 @@ def year_pages(site: Path, prefix: str, year: int) -> str:
     return " ".join(page_text(site, p.relative_to(site).as_posix()) for p in sorted(folder.rglob("index.html")))
 
 
+# A day of the year (5 月 18 日, 18 May, 18–20 May): its numbers are no count the page shows.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DAYS = re.compile(rf"\d{{1,2}} 月 \d{{1,2}} 日|\d{{1,2}}(?:–\d{{1,2}})? (?:{_MONTHS})\b")
+
+
+def shown(form: str, text: str) -> bool:
+    """Whether *form* stands in *text* as a figure of its own, not as part of a longer one:
+    5 is not shown by 45, 2020, 1.5 or 5,000."""
+    return re.search(rf"(?<![\d.,]){re.escape(form)}(?!\d|[.,]\d)", text) is not None
+
+
 def missing_figures(site: Path, prefix: str, year, code: str) -> list:
     """Figures of *year* (a site.Year) that none of its pages in edition *code* shows."""
     text = year_pages(site, prefix, year.year)
+    counts = DAYS.sub(" ", text)   # a count is never found in a date
     out = []
     for topic in year.documents:
         for place, value in figures(year.topic(topic)):
@@ -55,7 +67,7 @@ def missing_figures(site: Path, prefix: str, year, code: str) -> list:
             if topic == "chronicle" and place[-1] == "date":  # an event is dated by its whole span
                 event = year.chronicle.events[place[1]]
                 forms.add(re.sub(r"\s+", " ", fmt.date_range(event.date, event.end, code)))
-            if not any(form in text for form in forms):
+            if not any(shown(form, text if isinstance(value, dt.date) else counts) for form in forms):
                 out.append((topic, place, value))
     return out
 

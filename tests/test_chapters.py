@@ -51,6 +51,7 @@ def mistake(project: Path, src_uri: str, text: str):
     problem = info.value.problem
     assert not PYTHON_WORDS.search(problem.render()), problem.render()
     assert re.search(r"[\u4e00-\u9fff]", problem.expected_zh), problem.expected_zh   # said in Chinese first
+    assert re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", problem.expected_en), problem.expected_en   # and in English words
     return problem
 
 

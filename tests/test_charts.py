@@ -41,7 +41,9 @@ def charted(site_data, year: int):
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_each_chart_shows_the_figures_of_its_table_in_the_pages_language(archive, year):
-    for entry, page, code in charted(ARCHIVE, year):
+    shown = list(charted(ARCHIVE, year))
+    assert shown, f"the archive's chapters of {year} show no chart"
+    for entry, page, code in shown:
         body = figure(archive, page, entry.name)
         texts = re.sub(r"\s", " ", " ".join(svg_texts(body)))
         for shown in expected(entry, ARCHIVE.years[year], code):
@@ -54,7 +56,7 @@ def expected(entry, year, code: str) -> list[str]:
     rows = [r for r in entry.rows(year, ARCHIVE) or [] if r.role != "total" and r.value is not None]
     if isinstance(entry, tables.Breakdown):
         return [entry.unit.prose(r.value, code) for r in rows]
-    if entry.chart == "changes":
+    if entry.chart is tables.ChartKind.CHANGES:
         return [fmt.number(r.value, code) for r in rows if r.id in trends.MEASURES]
     return [fmt.money(r.value, code) for r in rows if r.id in ("budget_total", "central_free_opening_fund", "expenditure_total")]
 
@@ -63,13 +65,17 @@ def expected(entry, year, code: str) -> list[str]:
 def test_each_chart_stands_alone_and_has_an_accessible_name_and_a_table(report, prefix):
     for page in ("2020/plan/", "2020/organisation/", "2020/finance/", "2020/statistics/"):
         source = (report / prefix / page / "index.html").read_text(encoding="utf-8")
-        for name, body in re.findall(r'<figure class="report-chart" id="figure-(\w+)">(.*?)</figure>', source, re.S):
+        found = re.findall(r'<figure class="report-chart" id="figure-(\w+)">(.*?)</figure>', source, re.S)
+        assert found, f"no chart on {prefix}{page}"
+        for name, body in found:
             # (the typesetting may keep a figure with its unit in a span inside each)
             title = re.search(r'<span class="report-chart__title">(.+?)</span><span class="report-chart__subtitle">', body)
             subtitle = re.search(r'<span class="report-chart__subtitle">(.+?)</span></figcaption>', body)
             source_line = re.search(r'<p class="report-chart__source">(.+?)</p>', body)
             assert title and subtitle and source_line and "2020" in subtitle.group(1), (page, name)
-            for svg in re.findall(r"<svg .*?</svg>", body, re.S):
+            svgs = re.findall(r"<svg .*?</svg>", body, re.S)
+            assert svgs, (page, name)
+            for svg in svgs:
                 labelled = re.search(r'role="img" aria-labelledby="([^"]+)"', svg).group(1)
                 assert re.search(rf'<title id="{labelled}">[^<]+</title>', svg)
                 root = re.match(r"<svg [^>]*>", svg).group(0)
@@ -133,6 +139,11 @@ def test_the_funding_chart_adds_the_fund_to_the_budget(report):
     expected = (f"{fmt.money(fin.budget.total, 'zh')} + {fmt.money(fin.central_free_opening_fund, 'zh')}"
                 f" = {fmt.money(fin.budget.total + fin.central_free_opening_fund, 'zh')}")
     assert re.sub(r"\s", " ", expected) in re.sub(r"\s", " ", texts)
+
+
+def test_every_kind_of_chart_the_registry_declares_is_drawn():
+    assert set(charts._DRAWN_BY) == set(tables.ChartKind)
+    assert all(entry.chart is None or entry.chart in charts._DRAWN_BY for entry in tables.TABLES)
 
 
 def test_chart_colours_meet_wcag_aa_on_white():

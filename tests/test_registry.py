@@ -15,8 +15,9 @@ import textwrap
 from decimal import Decimal
 
 import pytest
+import yaml
 
-from conftest import copy_project, edit, line_of, page_text
+from conftest import FIXTURES, copy_project, edit, line_of, page_text
 from macros.core import opendata, tables
 from macros.core.problems import DataError
 from macros.core.validate import load_site
@@ -25,8 +26,9 @@ from test_chapters import render
 ENTRY = """
 from macros.core import tables
 tables.TABLES.append(tables.Breakdown(
-    "readers", {"zh": "读者服务岗位", "en": "Reader-service posts"}, "staff_readers",
-    {"zh": "岗位", "en": "Post"}, tables.PEOPLE, "staff.roles", "label", "count", "staff.headcount"))
+    name="readers", caption={"zh": "读者服务岗位", "en": "Reader-service posts"}, file="staff_readers",
+    category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles", whole="staff.headcount",
+    items_called={"zh": "读者服务岗位人数", "en": "reader-service counts"}))
 """
 
 
@@ -101,3 +103,76 @@ def test_a_file_that_still_types_a_computed_share_is_told_to_delete_the_line(pro
     result = subprocess.run([sys.executable, "-m", "macros", "check"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"data/2020/staff.yaml:{problem.line}" in result.stderr and "删去这一行" in result.stderr
+
+
+# ------------------------------------------------------------ declarations the schema contradicts
+
+def breakdown(**changed) -> tables.Breakdown:
+    declared = dict(name="readers", caption={"zh": "读者服务岗位", "en": "Reader-service posts"}, file="staff_readers",
+                    category={"zh": "岗位", "en": "Post"}, unit=tables.PEOPLE, items="staff.roles",
+                    whole="staff.headcount", items_called={"zh": "读者服务岗位人数", "en": "reader-service counts"})
+    return tables.Breakdown(**{**declared, **changed})
+
+
+@pytest.mark.parametrize("changed, told", [
+    ({"items": "staff.rolls"}, "items='staff.rolls': staff has no field 'rolls'; it has as_of, headcount, education"),
+    ({"whole": "staff.headcont"}, "whole='staff.headcont': staff has no field 'headcont'"),
+    ({"items": "finanse.budget.items"}, "items='finanse.budget.items': a path starts with a topic"),
+    ({"items": "staff.headcount"}, "items='staff.headcount': a list of items, not a single field"),
+    ({"value": "amount"}, "value='amount': an item of staff.roles has no such field; it has id, label, count"),
+    ({"whole": "staff.roles.count"}, "whole='staff.roles.count': staff.roles has no fields of its own"),
+    ({"chart": "bars"}, "chart='bars': a ChartKind (ChartKind.BARS"),
+    ({"whole": "profile.branches"}, "whole='profile.branches': a figure of the items' topic, staff"),
+])
+def test_a_declaration_the_schema_contradicts_is_refused_naming_the_table_and_the_path(changed, told):
+    with pytest.raises(tables.DeclarationError) as info:
+        breakdown(**changed)
+    assert str(info.value).startswith("tables.py, table 'readers': ") and told in str(info.value)
+
+
+def test_an_indicator_with_a_path_to_no_field_is_refused():
+    with pytest.raises(tables.DeclarationError, match=r"table 'statistics': indicator 'views', "
+                                                      r"path='statistics\.view\.value': statistics has no field 'view'"):
+        tables.Indicators(name="statistics", caption={"zh": "业务数据统计", "en": "Service statistics"}, file="statistics",
+                          indicators=[tables.Indicator(id="views", label={"zh": "浏览量", "en": "Views"},
+                                                       path="statistics.view.value")])
+
+
+def test_a_typo_in_the_registry_stops_the_import_of_tables_py(tmp_path):
+    """The registry itself is checked when tables.py is imported, before any build reads it."""
+    project = copy_project(tmp_path / "project", "archive")
+    registry = project / "macros/core/tables.py"
+    edit(registry, 'items="finance.expenditure.items"', 'items="finance.expenditure.item"')
+    result = subprocess.run([sys.executable, "-c", "import macros.core.tables"], cwd=project, capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)})
+    assert result.returncode == 1
+    assert ("DeclarationError: tables.py, table 'expenditure': items='finance.expenditure.item': "
+            "finance.expenditure has no field 'item'") in result.stderr
+
+
+def test_every_path_the_registry_names_resolves_in_a_full_year():
+    """The paths the declarations name are the schema's, so in a year with every part they all resolve."""
+    year = load_site(FIXTURES / "anju-2020" / "data").years[2020]
+    for entry in tables.TABLES:
+        paths = [i.path for i in getattr(entry, "indicators", [])] + [getattr(entry, p) for p in ("items", "whole", "records")
+                                                                        if hasattr(entry, p)]
+        assert paths and all(tables.resolve(year, path) not in (None, tables.ABSENT) for path in paths), entry.name
+
+
+def test_a_breakdown_declared_in_the_registry_has_its_sum_checked(project):
+    """checks.py lists no sums of its own: one more breakdown is one more sum that must add up."""
+    staff = project / "data/2020/staff.yaml"
+    written = yaml.safe_load(staff.read_text(encoding="utf-8"))
+    roles, posts = sum(r["count"] for r in written["roles"]), written["professional_posts"]
+    assert roles != posts   # the fixture's people in roles are more than its professional posts
+    tables.TABLES.append(breakdown(whole="staff.professional_posts"))
+    try:
+        with pytest.raises(DataError) as info:
+            load_site(project / "data")
+    finally:
+        tables.TABLES.pop()
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == ("data/2020/staff.yaml", line_of(staff, "roles:"), "roles")
+    assert (problem.expected_zh, problem.expected_en, problem.found) == (
+        f"读者服务岗位人数之和等于 professional_posts（{posts}）",
+        f"reader-service counts adding up to professional_posts ({posts})", f"各项之和为 / they add up to {roles}")

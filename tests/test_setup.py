@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 
 def packages(task: str, path: str) -> subprocess.CompletedProcess:
@@ -64,9 +65,21 @@ def test_ci_only_runs_the_readmes_test_command_and_publishing_does_not_rerun_the
     assert "pytest" not in makefile[makefile.index("\npublish:"):makefile.index("\nrollback:")]
 
 
-def test_a_copy_without_git_has_no_empty_build_date_from_make():
-    assert "SOURCE_DATE_EPOCH" not in (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert Path(ROOT / "macros/core/build_date.py").exists()
+def test_make_build_in_a_copy_without_git_dates_each_year_by_its_own_data(tmp_path):
+    """A zip download has no git history: `make build` there still dates each year's pages by the
+    newest date written in that year's data (build_date.py), never 1970 and never today."""
+    project = copy_project(tmp_path / "project", "archive")
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    venv = Path(sys.executable).parent   # the installed environment stands in for .venv (-o: not remade)
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"REPORT_PDF": "0"}
+    result = subprocess.run(["make", "-o", f"{venv}/.installed", "build", f"BIN={venv}", f"PYTHON={sys.executable}"],
+                            cwd=project, capture_output=True, text=True, env=environment)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    sitemap = (project / "site/sitemap.xml").read_text(encoding="utf-8")
+    dated = dict(re.findall(r"<loc>[^<]*?/(\d{4})/</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
+    newest = {year: max(re.findall(r"\d{4}-\d{2}-\d{2}", "".join(
+        f.read_text(encoding="utf-8") for f in (project / "data" / year).glob("*.yaml")))) for year in dated}
+    assert sorted(dated) == ["2019", "2020", "2021"] and dated == newest, (dated, newest)
 
 
 FAKE_APT = r'''#!/bin/sh

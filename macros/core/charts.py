@@ -20,7 +20,7 @@ from . import fmt, trends
 from .languages import text_in
 from .site import Site, Year
 from .strings import t
-from .tables import ABSENT, MONEY, Breakdown, Indicators, resolve, scale_group
+from .tables import ABSENT, MONEY, Breakdown, ChartKind, Indicators, resolve, scale_group
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
 SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other part of a stack
@@ -253,20 +253,13 @@ def _label(text, lang: str) -> str:
 
 def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:
     """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data."""
-    if entry.chart == "bars" and isinstance(entry, Breakdown):
-        charts = _bars(entry, year, lang)
-    elif entry.chart == "changes" and isinstance(entry, Indicators):
-        charts = _changes(year, site, lang) + _trend(year, site, lang)
-    elif entry.chart == "funding":
-        charts = _funding(year, lang)
-    else:
-        charts = []
+    charts = _DRAWN_BY[entry.chart](entry, year, site, lang) if entry.chart is not None else []
     for chart in charts:
         chart.spec["config"]["font"] = FONTS[lang]
     return charts
 
 
-def _bars(entry: Breakdown, year: Year, lang: str) -> list[Chart]:
+def _bars(entry: Breakdown, year: Year, site: Site, lang: str) -> list[Chart]:
     rows = [r for r in entry.rows(year) or [] if r.role != "total" and r.value is not None]
     if not rows:
         return []
@@ -300,11 +293,14 @@ def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
              value=entry.unit.prose(top, lang))
 
 
-def _changes(year: Year, site: Site, lang: str) -> list[Chart]:
-    from .tables import table
+def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
+    return _changes(entry, year, site, lang) + _trend(entry, year, site, lang)
+
+
+def _changes(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
     previous = site.previous(year.year)
     rows, points = [], []
-    for r in table("statistics").rows(year, site) or []:
+    for r in entry.rows(year, site) or []:
         if r.id not in trends.MEASURES or r.value is None or r.change is None:
             continue
         label = _label(r.label, lang)
@@ -336,10 +332,9 @@ def _changes(year: Year, site: Site, lang: str) -> list[Chart]:
     return [Chart(paired(points, f"{title}. {subtitle}"), title, subtitle)]
 
 
-def _trend(year: Year, site: Site, lang: str) -> list[Chart]:
+def _trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
     years = site.comparable(year.year)   # a finished year is never drawn beside a draft
-    from .tables import table
-    labels = {i.id: _label(i.label, lang) for i in table("statistics").indicators}
+    labels = {i.id: _label(i.label, lang) for i in entry.indicators}
     points = [{"label": labels[m], "year": str(y), "value": v, "text": fmt.number(v, lang)}
               for m in trends.MEASURES for y, v in trends.series(site, m, years)]
     shown = sorted({p["year"] for p in points})
@@ -350,7 +345,7 @@ def _trend(year: Year, site: Site, lang: str) -> list[Chart]:
     return [Chart(trend(points, [labels[m] for m in trends.MEASURES], f"{title}. {subtitle}"), title, subtitle)]
 
 
-def _funding(year: Year, lang: str) -> list[Chart]:
+def _funding(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
     fin = year.finance
     if fin.budget is None or fin.expenditure is None or None in (fin.budget.total, fin.expenditure.total):
         return []
@@ -370,6 +365,10 @@ def _funding(year: Year, lang: str) -> list[Chart]:
     subtitle = t("chart.subtitle", lang, measure=t("chart.funding_measure", lang), unit=MONEY.short[lang],
                  year=year.year)
     return [Chart(stacked(rows, f"{title}. {subtitle}"), title, subtitle)]
+
+
+# How each kind of chart the registry declares is drawn: (entry, year, site, lang) -> its charts.
+_DRAWN_BY = {ChartKind.BARS: _bars, ChartKind.CHANGES: _changes_and_trend, ChartKind.FUNDING: _funding}
 
 
 # ------------------------------------------------------------ SVG

@@ -21,6 +21,7 @@ from .load import dotted, inside, shown_path
 from .problems import Problem
 from .schema import MonthOnly, Text, model_inside
 from .site import Site, Year
+from .tables import ABSENT, TABLES, Breakdown, resolve
 from .trends import MEASURES
 
 
@@ -44,7 +45,7 @@ def check_site(site: Site) -> list[Problem]:
         _unique_ids(f)
         _staff(f)
         _finance(f)
-        _activities(f)
+        _sums(f, "activities")
         _statistics(f, site.previous(year))
         _chronicle(f)
         out += f.found
@@ -183,24 +184,30 @@ def _ids_in(f: Finder, topic: str, value: Any, place: tuple):
             _ids_in(f, topic, item, place + (i,))
 
 
-def _sum_matches(f: Finder, topic: str, place: tuple, items, attr: str, total, total_name: str,
-                 what_zh: str, what_en: str):
-    parts = _total(items, attr)
-    if _known(parts, total) and parts != total:
-        f.add(topic, place,
-              f"{what_zh}之和等于 {total_name}（{total}）",
-              f"{what_en} adding up to {total_name} ({total})",
-              f"各项之和为 / they add up to {parts}")
+def _sums(f: Finder, topic: str):
+    """The items of each breakdown of the registry (tables.py) in *topic* add up to its whole, or
+    to at most the whole where the breakdown shows the remainder as "other"."""
+    for entry in TABLES:
+        if not isinstance(entry, Breakdown) or entry.items.split(".")[0] != topic:
+            continue
+        items, whole = resolve(f.report, entry.items), resolve(f.report, entry.whole)
+        parts = _total(None if items is ABSENT else items, entry.value)
+        whole = None if whole is ABSENT else whole
+        if not _known(parts, whole):
+            continue
+        place = tuple((entry.whole if entry.sum_told_at_whole else entry.items).split(".")[1:])
+        zh, en, whole_name = entry.items_called["zh"], entry.items_called["en"], entry.whole.partition(".")[2]
+        if entry.other is None and parts != whole:
+            f.add(topic, place, f"{zh}之和等于 {whole_name}（{whole}）", f"{en} adding up to {whole_name} ({whole})",
+                  f"各项之和为 / they add up to {parts}")
+        elif entry.other is not None and parts > whole:
+            f.add(topic, place, f"{zh}之和不超过全年总数 {whole}", f"{en} adding up to at most the total, {whole}",
+                  f"之和为 / they add up to {parts}")
 
 
 def _staff(f: Finder):
+    _sums(f, "staff")
     s = f.report.staff
-    for name, zh, en in (("education", "各学历人数", "education counts"),
-                         ("roles", "各岗位人数", "role counts"),
-                         ("employment", "各用工形式人数", "employment counts")):
-        _sum_matches(f, "staff", (name,), getattr(s, name), "count", s.headcount, "headcount", zh, en)
-    _sum_matches(f, "staff", ("titles",), s.titles, "count", s.professional_posts, "professional_posts",
-                 "各职称人数", "title counts")
     if _known(s.professional_posts, s.headcount) and s.professional_posts > s.headcount:
         f.add("staff", ("professional_posts",), f"不超过在职职工人数 {s.headcount}",
               f"at most the headcount, {s.headcount}", str(s.professional_posts))
@@ -210,12 +217,8 @@ def _staff(f: Finder):
 
 
 def _finance(f: Finder):
+    _sums(f, "finance")
     fin = f.report.finance
-    for part, zh, en in (("budget", "预算各项", "budget items"), ("expenditure", "支出各项", "spending items")):
-        section = getattr(fin, part)
-        if section is not None:
-            _sum_matches(f, "finance", (part, "total"), section.items, "amount", section.total,
-                         f"{part}.total", zh, en)
     spent = fin.expenditure
     if spent is not None and spent.includes_central_fund and fin.central_free_opening_fund is None:
         f.add("finance", ("expenditure", "includes_central_fund"),
@@ -224,14 +227,6 @@ def _finance(f: Finder):
               "true，但没有 central_free_opening_fund / true, but no central_free_opening_fund",
               # a new year starts with last year's true and the fund still to fill
               "todo" if f.report.draft else "error")
-
-
-def _activities(f: Finder):
-    a = f.report.activities
-    kinds = _total(a.by_kind, "count")
-    if _known(kinds, a.total) and kinds > a.total:
-        f.add("activities", ("by_kind",), f"各类别场次之和不超过全年总数 {a.total}",
-              f"counts by kind adding up to at most the total, {a.total}", f"之和为 / they add up to {kinds}")
 
 
 def _statistics(f: Finder, previous: Year | None):
