@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,7 +18,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from conftest import FIXTURES, copy_project, edit, line_of, page_text
+from conftest import FIXTURES, ROOT, copy_project, edit, line_of, page_text
 from macros.core import opendata, tables
 from macros.core.problems import DataError
 from macros.core.validate import load_site
@@ -140,11 +141,12 @@ def test_an_indicator_with_a_path_to_no_field_is_refused():
 
 def test_a_typo_in_the_registry_stops_the_import_of_tables_py(tmp_path):
     """The registry itself is checked when tables.py is imported, before any build reads it."""
-    project = copy_project(tmp_path / "project", "archive")
-    registry = project / "macros/core/tables.py"
+    engine = tmp_path / "engine"   # a copy of the package, its registry with a typo
+    shutil.copytree(ROOT / "macros", engine / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    registry = engine / "macros/core/tables.py"
     edit(registry, 'items="finance.expenditure.items"', 'items="finance.expenditure.item"')
-    result = subprocess.run([sys.executable, "-c", "import macros.core.tables"], cwd=project, capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)})
+    result = subprocess.run([sys.executable, "-c", "import macros.core.tables"], cwd=engine, capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(engine)})
     assert result.returncode == 1
     assert ("DeclarationError: tables.py, table 'expenditure': items='finance.expenditure.item': "
             "finance.expenditure has no field 'item'") in result.stderr
