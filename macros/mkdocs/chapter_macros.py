@@ -17,6 +17,7 @@ from decimal import Decimal
 import jinja2
 
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
+from ..core import key_figures as key_figures_of
 from ..core.chapter_errors import AbsentPart, UnknownName
 from ..core.languages import CODES, prefix
 from ..core.sandbox import PAGE_KEY, ChapterSandbox
@@ -115,9 +116,8 @@ def chart(context, name, title=None):
         cache = page.docs_dir.parent / ".cache" / "charts"
         svgs = [charts.to_svg(c.spec, f"{name}-{i}", c.title, cache) for i, c in enumerate(found)]
     rows = entry.rows(year, page.site) or []
-    caption = render.esc(title) if title else render.esc(found[0].title)
     source = t("chart.source", page.locale, library=page.library_name, year=year.year)
-    return render.chart_figure(name, svgs, caption, render.esc(found[0].subtitle), render.esc(source),
+    return render.chart_figure(name, svgs, title or found[0].title, found[0].subtitle, source,
                                render.table(entry, rows, page.locale, _download(page, entry, year.year)),
                                page.locale)
 
@@ -207,49 +207,13 @@ def contents(context, year=None):
 
 # ------------------------------------------------------------ the cover, the year, the downloads
 
-def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
-    """The year's key figures: label, figure, unit, change on the previous year (where known)."""
-    lang, out = page.locale, []
-    previous = page.site.previous(year.year)
-    for entry_name, row_id in (("statistics", "circulation"), ("statistics", "new_acquisitions"),
-                               ("statistics", "views")):
-        rows = {r.id: r for r in tables.table(entry_name).rows(year, page.site) or []}
-        row = rows.get(row_id)
-        if row is None or row.value is None:
-            continue
-        change = row.change if row.change is not None else None
-        out.append((render.translated(row.label, lang), fmt.number(row.value, lang), render.translated(row.unit, lang),
-                    _change_line(change, lang, year.year)))
-    if year.activities.total is not None:
-        before = previous.activities.total if previous else None
-        out.append((t("tile.activities", lang), fmt.number(year.activities.total, lang), t("tile.events", lang),
-                    _change_line(figures.change(year.activities.total, before), lang, year.year)))
-    spent = year.finance.expenditure
-    if spent is not None and spent.total is not None:
-        # 186.52 万元; CNY 1,865,200 (English writes the currency before the figure)
-        figure, unit = ((fmt.money_figure(spent.total, lang), tables.MONEY.short[lang]) if lang == "zh"
-                        else (fmt.money(spent.total, lang), ""))
-        before = previous.finance.expenditure if previous else None
-        out.append((t("tile.spending", lang), figure, unit,
-                    _change_line(figures.change(spent.total, before.total if before else None), lang, year.year)))
-    return out
-
-
-def _change_line(change, lang: str, year: int) -> str | None:
-    if change is None:
-        return None
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
-    return (f'<span class="key-figure__arrow" aria-hidden="true">{arrow}</span>'
-            f"{render.esc(fmt.change(change, lang, year - 1))}")
-
-
 @jinja2.pass_context
 def key_figures(context, year=None):
     """一年的主要数字（图块），附与上年的比较：用于封面和年份首页。
     A year's key figures as tiles, with the change on the previous year: for the cover and year pages."""
     page = _page(context)
     found = _year(page, year)
-    return render.key_figures(_tiles(page, found), page.locale)
+    return render.key_figures(key_figures_of.tiles(found, page.site, page.locale), page.locale)
 
 
 @jinja2.pass_context
@@ -300,21 +264,15 @@ def downloads(context, year=None):
     blocks = []
     for y in years:
         found = page.site.years[y]
-        files = opendata.files(found, page.site)
-        rows = []
-        for data in opendata.datasets(found, page.site):
-            links = "".join(   # one format a line: nothing to start a line with but a link
-                f'<span class="download-link"><a href="{page.link(f"downloads/{y}/{data.name}.{ext}")}" download>'
-                f'{ext.upper()}</a> <span class="file-size">'
-                f'{t("download.size", page.locale, size=fmt.file_size(len(files[f"{data.name}.{ext}"]), page.locale))}'
-                f'</span></span>'
-                for ext in ("csv", "json"))
-            rows.append((f"{data.name}.csv", data.title[page.locale], links))
-        package = page.link(f"downloads/{y}/datapackage.json")
-        heading = "" if year else f'\n\n## {render.esc(t("report_title", page.locale, year=y, library=page.library_name))}\n\n'
-        blocks.append(heading + render.downloads_table(rows, page.locale)
-                      + f'\n\n<p><a href="{package}" download>datapackage.json</a>{t("dash", page.locale)}'
-                      f'{t("download.package", page.locale)}</p>\n\n')
+        sizes = opendata.files(found, page.site)
+        files = [{"file": f"{data.name}.csv", "title": data.title[page.locale], "links": [
+                     {"href": page.link(f"downloads/{y}/{data.name}.{ext}"), "format": ext.upper(),
+                      "size": t("download.size", page.locale,
+                                size=fmt.file_size(len(sizes[f"{data.name}.{ext}"]), page.locale))}
+                     for ext in ("csv", "json")]}
+                 for data in opendata.datasets(found, page.site)]
+        heading = None if year else t("report_title", page.locale, year=y, library=page.library_name)
+        blocks.append(render.downloads(heading, files, page.link(f"downloads/{y}/datapackage.json"), page.locale))
     return "".join(blocks)
 
 
