@@ -31,13 +31,12 @@ def contact_parts(library, lang: str) -> list[str]:
     """How to reach the library, from its data, one part each (HTML): the address, and the telephone,
     email and opening hours where the data gives them; a telephone or email is a link. The footer
     and the accessibility statement both say it this way."""
-    def link(scheme: str, value: str) -> str:
-        return f'<a href="{scheme}:{esc(value.replace(" ", ""))}">{esc(value)}</a>'
-    parts = [(t("footer.address", lang), translated(library.address, lang)),
-             (t("footer.telephone", lang), link("tel", library.telephone) if library.telephone else ""),
-             (t("footer.email", lang), link("mailto", library.email) if library.email else ""),
-             (t("footer.hours", lang), translated(library.opening_hours, lang) if library.opening_hours else "")]
-    return [f"{label}{value}" for label, value in parts if value]
+    parts = [("footer.address", "", text_in(library.address, lang)),
+             ("footer.telephone", "tel", library.telephone), ("footer.email", "mailto", library.email),
+             ("footer.hours", "", text_in(library.opening_hours, lang) if library.opening_hours else "")]
+    return [render_block("contact-part", label=interface(key, lang), scheme=scheme, value=value,
+                         address=value.replace(" ", ""))
+            for key, scheme, value in parts if value]
 
 
 def contact(library, lang: str) -> str:
@@ -210,9 +209,35 @@ def key_figures(tiles: Iterable[dict], lang: str) -> str:
     return render_block("key-figures", tiles=list(tiles))
 
 
-def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    """A plain reference table (the editing guide's macro and field lists); the first column is code."""
-    return render_block("reference-table", head=head, rows=rows)
+def reference(sections: list[dict]) -> str:
+    """The editing guide's references (its macros, filters, tables, data files): each section a
+    heading (*code*: a file's name), its table's *head* and *rows*; the first column is code."""
+    return render_block("reference", sections=sections)
+
+
+def contents(chapters: list[dict]) -> str:
+    """A year's contents: each chapter's heading and address (href)."""
+    return render_block("contents", chapters=chapters)
+
+
+def archive(reports: list[dict]) -> str:
+    """Every year's report: each one's title and address (href)."""
+    return render_block("archive", reports=reports)
+
+
+def code(text: str) -> str:
+    """*text* shown as code in running text, as typed."""
+    return render_block("code", text=text)
+
+
+def code_block(text: str) -> str:
+    """*text* shown as a code block, as typed."""
+    return render_block("code-block", text=text)
+
+
+def still_to_fill(lang: str) -> str:
+    """The to-do marker in place of a draft's table, list or chart with nothing filled in yet."""
+    return render_block("todo", todo=todo(lang))
 
 
 def chart_figure(name: str, svgs: list[str], title: str, subtitle: str, source: str, table_html: str,

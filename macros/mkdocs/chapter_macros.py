@@ -15,6 +15,7 @@ import os
 from decimal import Decimal
 
 import jinja2
+from markupsafe import Markup
 
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
 from ..core import key_figures as key_figures_of
@@ -66,7 +67,7 @@ def _todo_when_unfilled(macro):
         try:
             return macro(context, *args, **kwargs)
         except _StillToFill:
-            return f'\n\n<p class="report-todo">{t("todo", _page(context).locale)}</p>\n\n'
+            return render.still_to_fill(_page(context).locale)
     return shown
 
 
@@ -199,10 +200,9 @@ def contents(context, year=None):
     A year's contents: every chapter, numbered and linked."""
     page = _page(context)
     year = int(year or page.year.year)
-    items = "".join(f'<li><a href="{page.link(c.url)}">'
-                    + render.esc(t("chapter_heading", page.locale, number=_number_word(c.number, page.locale),
-                                   title=c.title)) + "</a></li>" for c in page.chapter_links(year))
-    return f'\n\n<ol class="report-contents">{items}</ol>\n\n'
+    return render.contents([{"href": page.link(c.url), "heading": t("chapter_heading", page.locale, title=c.title,
+                                                                    number=_number_word(c.number, page.locale))}
+                            for c in page.chapter_links(year)])
 
 
 # ------------------------------------------------------------ the cover, the year, the downloads
@@ -249,10 +249,9 @@ def archive(context):
     """历年年报列表，由新到旧，每年链接到年份首页。
     Every year's report, newest first, each linked to its page."""
     page = _page(context)
-    items = "".join(f'<li><a href="{page.link(f"{prefix(page.locale)}{y}/")}">'
-                    f'{render.esc(t("report_title", page.locale, year=y, library=page.library_name))}</a></li>'
-                    for y in page.years_shown)
-    return f'\n\n<ul class="report-archive">{items}</ul>\n\n'
+    return render.archive([{"href": page.link(f"{prefix(page.locale)}{y}/"),
+                            "title": t("report_title", page.locale, year=y, library=page.library_name)}
+                           for y in page.years_shown])
 
 
 @jinja2.pass_context
@@ -281,13 +280,13 @@ def downloads(context, year=None):
 def code(text):
     """编辑指南用：把宏的写法原样显示为代码（不执行）。
     For the editing guide: a macro shown as code, not run."""
-    return f"<code>{render.esc(text)}</code>"
+    return render.code(text)
 
 
 def code_block(text):
     """编辑指南用：多行示例，原样显示为代码块（不执行）。
     For the editing guide: a multi-line example shown as a code block, not run."""
-    return f'\n\n<pre class="guide-example"><code>{render.esc(text.strip())}</code></pre>\n\n'
+    return render.code_block(text.strip())
 
 
 @jinja2.pass_context
@@ -297,14 +296,15 @@ def macro_reference(context):
     from . import filters
     page = _page(context)
     heads = (t("reference.call", page.locale), t("reference.does", page.locale))
-    return (f'\n\n### {t("reference.macros", page.locale)}'
-            + render.reference_table(reference.callables(MACROS, page.locale) + [_named_item(page.locale)], heads)
-            + f'\n\n### {t("reference.filters", page.locale)}'
-            + render.reference_table(reference.callables(filters.FILTERS, page.locale, filters=True), heads)
-            + f'\n\n### {t("reference.tables", page.locale)}'
-            + render.reference_table(reference.tables(page.locale),
-                                     tuple(t(k, page.locale) for k in ("reference.table_name", "reference.table_caption",
-                                                                       "reference.table_file"))))
+    table_heads = tuple(t(k, page.locale) for k in ("reference.table_name", "reference.table_caption",
+                                                   "reference.table_file"))
+    return render.reference([
+        {"heading": t("reference.macros", page.locale), "code": False, "head": heads,
+         "rows": reference.callables(MACROS, page.locale) + [_named_item(page.locale)]},
+        {"heading": t("reference.filters", page.locale), "code": False, "head": heads,
+         "rows": reference.callables(filters.FILTERS, page.locale, filters=True)},
+        {"heading": t("reference.tables", page.locale), "code": False, "head": table_heads,
+         "rows": reference.tables(page.locale)}])
 
 
 @jinja2.pass_context
@@ -313,8 +313,10 @@ def field_reference(context):
     The editing guide's list of every data file's fields, from the data schema."""
     page = _page(context)
     heads = tuple(t(key, page.locale) for key in ("reference.field", "reference.kind", "reference.does"))
-    return "".join(f"\n\n### `{name}`" + render.reference_table(reference.fields(model, page.locale), heads)
-                   for name, model in reference.data_files().items())
+    # a file's name is shown in a code span, which shows its text as typed: as Markup, not escaped
+    return render.reference([{"heading": Markup(name), "code": True, "head": heads,
+                              "rows": reference.fields(model, page.locale)}
+                             for name, model in reference.data_files().items()])
 
 
 def _named_item(lang: str) -> tuple[str, str]:
