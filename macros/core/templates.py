@@ -32,9 +32,9 @@ def _printed(value) -> Markup:
     return value if isinstance(value, Markup) else Markup(esc(value))
 
 
-def _attribute(value: str) -> Markup:
-    """A value inside a tag (a link's address, an element's id): only HTML's characters escaped.
-    Markdown never reads inside a tag, and a file's name keeps its ``_`` as typed."""
+def _html_only(value: str) -> Markup:
+    """*value* with only HTML's characters escaped, for where Markdown never reads: inside a tag (a
+    link's address, an element's id: a file's name keeps its ``_``) and the PDF's document."""
     return Markup(html.escape(value))
 
 
@@ -42,7 +42,7 @@ def _attribute(value: str) -> Markup:
 # templates, never a build's data: every block gets its data as arguments.
 _ENVIRONMENT = Environment(loader=FileSystemLoader(PARTIALS), autoescape=True, keep_trailing_newline=True,
                            undefined=StrictUndefined, finalize=_printed)
-_ENVIRONMENT.filters["attribute"] = _attribute
+_ENVIRONMENT.filters["html"] = _html_only
 
 
 def render_block(block: str, /, **data) -> str:
