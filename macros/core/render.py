@@ -1,31 +1,24 @@
-"""HTML that chapters insert through macros: tables, lists, the chronicle, figures at a glance.
+"""What chapters insert through macros: tables, lists, the chronicle, figures at a glance.
 
-Every piece of text that comes from data passes through :func:`esc` exactly once, so
-markup typed into a YAML field shows as typed and is never executed or interpreted.
-Every HTML block is written on a single line, so Markdown passes it through untouched.
+This module decides what each block says, from the table registry and the site model, and
+hands it as plain data to its template (templates.py, macros/theme/partials/report/), which
+marks it up. Every text from data is escaped there exactly once, so markup typed into a YAML
+field shows as typed and is never executed or interpreted.
 """
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from typing import Iterable
+
+from markupsafe import Markup
 
 from . import chronicle as chronicle_text
 from . import fmt, links
 from .languages import text_in
 from .strings import t
 from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Row, Unit
-
-# HTML's special characters, and those Markdown or Jinja would act on, as entities:
-# one pass, so that no entity is escaped twice.
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
-             **{c: f"&#{ord(c)};" for c in "\\`*_[]{}#|!~^$"}}
-
-
-def esc(text: str) -> str:
-    """Escape *text* for HTML and Markdown alike (anything else is made text first: a list's items too)."""
-    return "".join(_ENTITIES.get(c, c) for c in (text if isinstance(text, str) else str(text)))
+from .templates import esc, render_block   # esc: also how sandbox, charts and filters escape a text
 
 
 def translated(text, lang: str) -> str:
@@ -38,13 +31,12 @@ def contact_parts(library, lang: str) -> list[str]:
     """How to reach the library, from its data, one part each (HTML): the address, and the telephone,
     email and opening hours where the data gives them; a telephone or email is a link. The footer
     and the accessibility statement both say it this way."""
-    def link(scheme: str, value: str) -> str:
-        return f'<a href="{scheme}:{esc(value.replace(" ", ""))}">{esc(value)}</a>'
-    parts = [(t("footer.address", lang), translated(library.address, lang)),
-             (t("footer.telephone", lang), link("tel", library.telephone) if library.telephone else ""),
-             (t("footer.email", lang), link("mailto", library.email) if library.email else ""),
-             (t("footer.hours", lang), translated(library.opening_hours, lang) if library.opening_hours else "")]
-    return [f"{label}{value}" for label, value in parts if value]
+    parts = [("footer.address", "", text_in(library.address, lang)),
+             ("footer.telephone", "tel", library.telephone), ("footer.email", "mailto", library.email),
+             ("footer.hours", "", text_in(library.opening_hours, lang) if library.opening_hours else "")]
+    return [render_block("contact-part", label=interface(key, lang), scheme=scheme, value=value,
+                         address=value.replace(" ", ""))
+            for key, scheme, value in parts if value]
 
 
 def contact(library, lang: str) -> str:
@@ -52,8 +44,14 @@ def contact(library, lang: str) -> str:
     return t("list_separator", lang).join(contact_parts(library, lang))
 
 
-def todo(lang: str) -> str:
-    return t("todo", lang)
+def interface(key: str, lang: str) -> Markup:
+    """An interface string (strings.py, no fields) for a template, as written: the project's own
+    words, which hold no markup and are kept as typed ("[TODO]", "table's"), not escaped."""
+    return Markup(t(key, lang))
+
+
+def todo(lang: str) -> Markup:
+    return interface("todo", lang)
 
 
 def _cell(value, unit_cell, lang: str) -> str:
@@ -68,40 +66,31 @@ class UnitCell(str):
     """A table cell that names the unit of the figure before it."""
 
 
-def _tag(tag: str, content: str, css: str = "", scope: str = "") -> str:
-    attributes = (f' class="{css}"' if css else "") + (f' scope="{scope}"' if scope else "")
-    return f"<{tag}{attributes}>{content}</{tag}>"
+def _kind(cell) -> str:
+    return "words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell) else "num"
+
+
+def _row(cells: list[str]) -> dict:
+    """A table row for table.html: its label, and its cells with their kind; words take the unit's
+    column where it is empty (a document's title needs no unit)."""
+    out, i = [], 1
+    while i < len(cells):
+        cell = cells[i]
+        spans = isinstance(cell, Words) and i + 1 < len(cells) and cells[i + 1] == "" and isinstance(cells[i + 1], UnitCell)
+        out.append({"text": cell, "kind": _kind(cell), "span": 2 if spans else 1})
+        i += 2 if spans else 1
+    return {"label": cells[0], "cells": out}
 
 
 def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lang: str,
            download: str | None, css: str) -> str:
     """A report table: label column left, figures right-aligned in tabular digits, the total set apart.
     *rows* are (cells, role); the role "total" goes to the table's foot."""
-    if download:
-        caption += (f' <a class="report-table__download" href="{html.escape(download)}" download>'
-                    f'{t("download.csv", lang)}</a>')
-    def kind(cell):
-        return "words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell) else "num"
-
-    def line(cells):  # the row's label is its header; words take the unit's column where it is empty
-        out, i = [_tag("th", cells[0], scope="row")], 1
-        while i < len(cells):
-            cell = cells[i]
-            if isinstance(cell, Words) and i + 1 < len(cells) and cells[i + 1] == "" and isinstance(cells[i + 1], UnitCell):
-                out.append(f'<td class="words" colspan="2">{cell}</td>')
-                i += 2
-                continue
-            out.append(_tag("td", cell, kind(cell)))
-            i += 1
-        return "<tr>" + "".join(out) + "</tr>"
-
     rows = _on_the_decimal(rows)
-    head_row = "<tr>" + "".join(_tag("th", h, "" if i == 0 else kind(h), "col") for i, h in enumerate(head)) + "</tr>"
-    body = "".join(line(cells) for cells, role in rows if role != "total")
-    foot = "".join(line(cells) for cells, role in rows if role == "total")
-    return (f'\n\n<div class="report-table-wrap"><table class="report-table {css}"><caption>{caption}</caption>'
-            f'<thead>{head_row}</thead><tbody>{body}</tbody>'
-            + (f'<tfoot>{foot}</tfoot>' if foot else "") + "</table></div>\n\n")
+    return render_block("table", caption=caption, download=download, download_label=interface("download.csv", lang),
+                        css=css, head=[{"text": h, "kind": _kind(h)} for h in head],
+                        body=[_row(cells) for cells, role in rows if role != "total"],
+                        foot=[_row(cells) for cells, role in rows if role == "total"])
 
 
 _FIGURE = re.compile(r"^([+\u2212-]?[\d,]+)(?:\.(\d+))?(%?)$")
@@ -129,28 +118,28 @@ def _on_the_decimal(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], 
 
 def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str:
     """A registered table (tables.TABLES) for one year, in *lang*."""
-    caption = translated(entry.caption, lang)
+    caption = text_in(entry.caption, lang)
     if isinstance(entry, Breakdown):
-        head = [translated(entry.category, lang), translated(entry.unit.header, lang)]
+        head = [text_in(entry.category, lang), text_in(entry.unit.header, lang)]
         if entry.shares:
-            head.append(t("share_percent", lang))
+            head.append(interface("share_percent", lang))
         lines = []
         for r in rows:
-            cells = [fmt.heading_case(translated(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
+            cells = [fmt.heading_case(text_in(r.label, lang), lang), _cell(r.value, entry.unit.cell, lang)]
             if entry.shares:
                 cells.append("" if r.share is None else fmt.number(r.share, lang))
             lines.append((cells, r.role))
         return _table(caption, head, lines, lang, download, "report-table--breakdown")
-    head = [t("indicator", lang), t("value", lang), UnitCell(t("unit", lang))]
+    head = [interface("indicator", lang), interface("value", lang), UnitCell(t("unit", lang))]
     if isinstance(entry, Indicators) and entry.changes:
-        head.append(t("change", lang))
+        head.append(interface("change", lang))
     lines = []
     for r in rows:
         if r.unit is WAN_YUAN:
-            cells = [translated(r.label, lang), _cell(r.value, MONEY.cell, lang), UnitCell(MONEY.short[lang])]
+            cells = [text_in(r.label, lang), _cell(r.value, MONEY.cell, lang), UnitCell(MONEY.short[lang])]
         else:
-            cells = [translated(r.label, lang), _indicator_value(r.value, lang),
-                     UnitCell(translated(r.unit, lang) if r.unit else "")]
+            cells = [text_in(r.label, lang), _indicator_value(r.value, lang),
+                     UnitCell(text_in(r.unit, lang) if r.unit else "")]
         if entry.changes:
             cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
         lines.append((cells, r.role))
@@ -163,7 +152,7 @@ def _indicator_value(value, lang: str) -> str:
     if isinstance(value, bool):
         return Words(t("yes" if value else "no", lang))
     if hasattr(value, "zh"):
-        return Words(translated(value, lang))
+        return Words(text_in(value, lang))
     if hasattr(value, "isoformat"):
         return fmt.date(value, lang, with_year=True)
     return fmt.number(value, lang)
@@ -177,16 +166,15 @@ def listing(entry: Breakdown, rows: list[Row], lang: str, pattern: str | None = 
     ``5 with a junior college diploma and 6 with a bachelor's degree or higher``.
     *pattern* (``"{label}使用 {value}"``) words each item as the chapter needs."""
     unit: Unit = entry.unit
-    pattern = esc(pattern) if pattern else unit.listing[lang]
-    pattern = pattern.replace("&#123;", "{").replace("&#125;", "}")
+    pieces = _FIELD.split(pattern or unit.listing[lang])
+    fields = _FIELD.findall(pattern or unit.listing[lang])
     # {label} and {value} are replaced as text, never by str.format, which would let a chapter's
     # pattern reach a value's attributes ("{label.__class__}")
-    parts = [_FIELD.sub(lambda m: {"{label}": translated(r.label, lang), "{value}": str(_cell(r.value, unit.prose, lang)),
-                                   "{{": "{", "}}": "}"}[m.group()], pattern)
-             for r in rows if r.role == "item"]
-    if lang == "zh":
-        return "，".join(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+    items = []
+    for r in (r for r in rows if r.role == "item"):
+        filled = {"{label}": text_in(r.label, lang), "{value}": _cell(r.value, unit.prose, lang), "{{": "{", "}}": "}"}
+        items.append([pieces[0], *(part for field, words in zip(fields, pieces[1:]) for part in (filled[field], words))])
+    return render_block("listing", items=items, lang=lang)
 
 
 def chronicle(events, lang: str, page_url: str | None = None) -> str:
@@ -195,82 +183,85 @@ def chronicle(events, lang: str, page_url: str | None = None) -> str:
     months: dict[tuple, list] = defaultdict(list)
     for number, event in enumerate(events, 1):
         key = (event.date.year, event.date.month) if event.date else (0, 0)
-        months[key].append((number, event))
-    out = ['\n\n<div class="chronicle">']
-    for (year, month), items in months.items():
-        heading = fmt.month(month, lang) if month else todo(lang)
-        out.append(f'<section class="chronicle__month"><h2 class="chronicle__month-name" id="month-{year}-{month:02d}">'
-                   f"{heading}</h2><ol class=\"chronicle__events\">")
-        for number, event in items:
-            out.append(_event(number, event, lang, page_url))
-        out.append("</ol></section>")
-    out.append("</div>\n\n")
-    return "".join(out)
+        months[key].append(_event(number, event, lang, page_url))
+    return render_block("chronicle", place_label=interface("place", lang), months=[
+        {"year": year, "month": month, "name": fmt.month(month, lang) if month else todo(lang), "events": items}
+        for (year, month), items in months.items()])
 
 
-def _event(number: int, event, lang: str, page_url: str | None) -> str:
-    anchor = f"event-{number}"
-    when = chronicle_text.when(event, lang, todo(lang))
-    place = (f'<p class="chronicle__place"><span class="chronicle__place-label">{t("place", lang)}</span>'
-             f"{translated(event.place, lang)}</p>") if event.place else ""
-    photo = ""
+def _event(number: int, event, lang: str, page_url: str | None) -> dict:
+    photo = None
     if event.photo:   # a path under docs/ (schema.py, checks.py): the same path on the site
-        src = event.photo if page_url is None else links.relative(event.photo, page_url)
-        photo = (f'<img class="chronicle__photo" src="{html.escape(src)}" '
-                 f'alt="{translated(event.photo_alt, lang) if event.photo_alt else ""}" loading="lazy">')
-    account = chronicle_text.account(event, lang, todo(lang), literal=esc)
+        photo = event.photo if page_url is None else links.relative(event.photo, page_url)
     # Each date is shown once: in the account when it says it, else beside the title.
-    shown = "" if chronicle_text.dates_itself(event, lang) else f'<time datetime="{event.date or ""}">{when}</time> '
-    return (f'<li class="chronicle__event" id="{anchor}">'
-            f'<h3 class="chronicle__title">{shown}<a class="chronicle__anchor" href="#{anchor}">'
-            f"{translated(event.title, lang)}</a></h3>{place}{photo}<p>{account}</p></li>")
+    dated = chronicle_text.dates_itself(event, lang)
+    return {"number": number, "title": text_in(event.title, lang),
+            "when": None if dated else chronicle_text.when(event, lang, todo(lang)),
+            "datetime": str(event.date or ""), "place": text_in(event.place, lang) if event.place else "",
+            "photo": photo, "photo_alt": text_in(event.photo_alt, lang) if event.photo_alt else "",
+            # markup already: the account's own words escaped by esc, its figures formatted
+            "account": Markup(chronicle_text.account(event, lang, todo(lang), literal=esc))}
 
 
-def key_figures(tiles: Iterable[tuple[str, str, str, str | None]], lang: str) -> str:
-    """Figure tiles for a cover: (label, figure, unit, change line or None) each."""
-    items = []
-    for label, figure, unit, change in tiles:
-        change_html = f'<span class="key-figure__change">{change}</span>' if change else ""
-        items.append(f'<li class="key-figure"><span class="key-figure__label">{label}</span>'
-                     f'<span class="key-figure__value">{figure}'
-                     + (f'<span class="key-figure__unit">{unit}</span>' if unit else "") + "</span>"
-                     f"{change_html}</li>")
-    return f'\n\n<ul class="key-figures">{"".join(items)}</ul>\n\n'
+def key_figures(tiles: Iterable[dict], lang: str) -> str:
+    """Figure tiles for a cover: each a key_figures.Tile's label, figure, unit, and change (words
+    and arrow, or None)."""
+    return render_block("key-figures", tiles=list(tiles))
 
 
-def reference_table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    """A plain reference table (the editing guide's macro and field lists); the first column is code."""
-    def row(values):
-        first, *rest = values
-        return f"<tr><td><code>{esc(first)}</code></td>" + "".join(f"<td>{esc(v)}</td>" for v in rest) + "</tr>"
-    cells = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join(row(r) for r in rows)
-    return f'\n\n<table class="reference-table"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>\n\n'
+def reference(sections: list[dict]) -> str:
+    """The editing guide's references (its macros, filters, tables, data files): each section a
+    heading (*code*: a file's name), its table's *head* and *rows*; the first column is code."""
+    return render_block("reference", sections=sections)
+
+
+def contents(chapters: list[dict]) -> str:
+    """A year's contents: each chapter's heading and address (href)."""
+    return render_block("contents", chapters=chapters)
+
+
+def no_report(text: str) -> str:
+    """The cover's note while no year is published yet (a new library's first year is a draft)."""
+    return render_block("no-report", text=text)
+
+
+def archive(reports: list[dict]) -> str:
+    """Every year's report: each one's title and address (href)."""
+    return render_block("archive", reports=reports)
+
+
+def code(text: str) -> str:
+    """*text* shown as code in running text, as typed."""
+    return render_block("code", text=text)
+
+
+def code_block(text: str) -> str:
+    """*text* shown as a code block, as typed."""
+    return render_block("code-block", text=text)
+
+
+def still_to_fill(lang: str) -> str:
+    """The to-do marker in place of a draft's table, list or chart with nothing filled in yet."""
+    return render_block("todo", todo=todo(lang))
 
 
 def chart_figure(name: str, svgs: list[str], title: str, subtitle: str, source: str, table_html: str,
                  lang: str) -> str:
     """A chart (or its charts) that stands alone: a visible title that states the point, the measure
-    and period, the source, and its table folded beneath it."""
-    return (f'\n\n<figure class="report-chart" id="figure-{name}">'
-            f'<figcaption class="report-chart__caption"><span class="report-chart__title">{title}</span>'
-            f'<span class="report-chart__subtitle">{subtitle}</span></figcaption>'
-            f'{"".join(svgs)}<p class="report-chart__source">{source}</p>'
-            f'<details class="report-chart__table"><summary>{t("chart.table", lang)}</summary>'
-            f'{table_html.strip()}</details></figure>\n\n')
+    and period, the source, and its table folded beneath it. *svgs* (drawn by vl-convert, their
+    titles escaped by charts.py) and *table_html* (render.table's) are markup already."""
+    return render_block("chart", name=name, svgs=[Markup(svg) for svg in svgs], title=title, subtitle=subtitle,
+                        source=source, table=Markup(table_html), table_label=interface("chart.table", lang))
 
 
-def downloads_table(rows: list[tuple[str, str, str]], lang: str) -> str:
-    """The data page's list of files: what each holds with its file's name under it, and its
-    links (already HTML). Two columns, so that the list reads on a 360 px phone."""
-    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("content", "formats"))
-    body = "".join(f'<tr><td>{esc(b)}<br><code class="file-name">{esc(a)}</code></td><td>{c}</td></tr>'
-                   for a, b, c in rows)
-    return (f'\n\n<div class="report-table-wrap"><table class="report-table downloads"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>\n\n")
+def downloads(heading: str | None, files: list[dict], package: str, lang: str) -> str:
+    """A year's open data on the data page: *heading* (where the page lists several years), its
+    *files* (file, title, and links: href, format, size) and its data *package*'s address."""
+    return render_block("downloads", heading=heading, rows=files, package=package,
+                        head=[interface(k, lang) for k in ("content", "formats")], dash=interface("dash", lang),
+                        package_words=interface("download.package", lang))
 
 
 def problem_panel(title: str, message: str) -> str:
     """A mistake shown in the preview page itself: the same message the build prints."""
-    return (f'\n\n<div class="admonition failure report-problem"><p class="admonition-title">{esc(title)}</p>'
-            f"<pre>{esc(message)}</pre></div>\n\n")
+    return render_block("problem", title=title, message=message)

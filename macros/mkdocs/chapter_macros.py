@@ -15,8 +15,10 @@ import os
 from decimal import Decimal
 
 import jinja2
+from markupsafe import Markup
 
 from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
+from ..core import key_figures as key_figures_of
 from ..core.chapter_errors import AbsentPart, UnknownName
 from ..core.languages import CODES, prefix
 from ..core.sandbox import PAGE_KEY, ChapterSandbox
@@ -65,7 +67,7 @@ def _todo_when_unfilled(macro):
         try:
             return macro(context, *args, **kwargs)
         except _StillToFill:
-            return f'\n\n<p class="report-todo">{t("todo", _page(context).locale)}</p>\n\n'
+            return render.still_to_fill(_page(context).locale)
     return shown
 
 
@@ -115,9 +117,8 @@ def chart(context, name, title=None):
         cache = page.docs_dir.parent / ".cache" / "charts"
         svgs = [charts.to_svg(c.spec, f"{name}-{i}", c.title, cache) for i, c in enumerate(found)]
     rows = entry.rows(year, page.site) or []
-    caption = render.esc(title) if title else render.esc(found[0].title)
     source = t("chart.source", page.locale, library=page.library_name, year=year.year)
-    return render.chart_figure(name, svgs, caption, render.esc(found[0].subtitle), render.esc(source),
+    return render.chart_figure(name, svgs, title or found[0].title, found[0].subtitle, source,
                                render.table(entry, rows, page.locale, _download(page, entry, year.year)),
                                page.locale)
 
@@ -201,10 +202,9 @@ def contents(context, year=None):
     A year's contents: every chapter, numbered and linked."""
     page = _page(context)
     year = int(year or page.year.year)
-    items = "".join(f'<li><a href="{page.link(c.url)}">'
-                    + render.esc(t("chapter_heading", page.locale, number=_number_word(c.number, page.locale),
-                                   title=c.title)) + "</a></li>" for c in page.chapter_links(year))
-    return f'\n\n<ol class="report-contents">{items}</ol>\n\n'
+    return render.contents([{"href": page.link(c.url), "heading": t("chapter_heading", page.locale, title=c.title,
+                                                                    number=_number_word(c.number, page.locale))}
+                            for c in page.chapter_links(year)])
 
 
 # ------------------------------------------------------------ the cover, the year, the downloads
@@ -215,44 +215,8 @@ def _none_published(page, year) -> bool:
     return year is None and page.year is None
 
 
-def _no_report_note(page) -> str:
-    return f'\n\n<p class="report-none">{render.esc(t("no_report.note", page.locale))}</p>\n\n'
-
-
-def _tiles(page, year) -> list[tuple[str, str, str, str | None]]:
-    """The year's key figures: label, figure, unit, change on the previous year (where known)."""
-    lang, out = page.locale, []
-    previous = page.site.previous(year.year)
-    for entry_name, row_id in (("statistics", "circulation"), ("statistics", "new_acquisitions"),
-                               ("statistics", "views")):
-        rows = {r.id: r for r in tables.table(entry_name).rows(year, page.site) or []}
-        row = rows.get(row_id)
-        if row is None or row.value is None:
-            continue
-        change = row.change if row.change is not None else None
-        out.append((render.translated(row.label, lang), fmt.number(row.value, lang), render.translated(row.unit, lang),
-                    _change_line(change, lang, year.year)))
-    if year.activities.total is not None:
-        before = previous.activities.total if previous else None
-        out.append((t("tile.activities", lang), fmt.number(year.activities.total, lang), t("tile.events", lang),
-                    _change_line(figures.change(year.activities.total, before), lang, year.year)))
-    spent = year.finance.expenditure
-    if spent is not None and spent.total is not None:
-        # 186.52 万元; CNY 1,865,200 (English writes the currency before the figure)
-        figure, unit = ((fmt.money_figure(spent.total, lang), tables.MONEY.short[lang]) if lang == "zh"
-                        else (fmt.money(spent.total, lang), ""))
-        before = previous.finance.expenditure if previous else None
-        out.append((t("tile.spending", lang), figure, unit,
-                    _change_line(figures.change(spent.total, before.total if before else None), lang, year.year)))
-    return out
-
-
-def _change_line(change, lang: str, year: int) -> str | None:
-    if change is None:
-        return None
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
-    return (f'<span class="key-figure__arrow" aria-hidden="true">{arrow}</span>'
-            f"{render.esc(fmt.change(change, lang, year - 1))}")
+def _no_report_note(page, key: str = "no_report.note") -> str:
+    return render.no_report(t(key, page.locale))
 
 
 @jinja2.pass_context
@@ -263,7 +227,7 @@ def key_figures(context, year=None):
     if _none_published(page, year):
         return _no_report_note(page)
     found = _year(page, year)
-    return render.key_figures(_tiles(page, found), page.locale)
+    return render.key_figures(key_figures_of.tiles(found, page.site, page.locale), page.locale)
 
 
 @jinja2.pass_context
@@ -302,11 +266,10 @@ def archive(context):
     Every year's report, newest first, each linked to its page."""
     page = _page(context)
     if not page.years_shown:
-        return f'\n\n<p class="report-none">{render.esc(t("no_report", page.locale))}</p>\n\n'
-    items = "".join(f'<li><a href="{page.link(f"{prefix(page.locale)}{y}/")}">'
-                    f'{render.esc(t("report_title", page.locale, year=y, library=page.library_name))}</a></li>'
-                    for y in page.years_shown)
-    return f'\n\n<ul class="report-archive">{items}</ul>\n\n'
+        return _no_report_note(page, "no_report")
+    return render.archive([{"href": page.link(f"{prefix(page.locale)}{y}/"),
+                            "title": t("report_title", page.locale, year=y, library=page.library_name)}
+                           for y in page.years_shown])
 
 
 @jinja2.pass_context
@@ -320,21 +283,15 @@ def downloads(context, year=None):
     blocks = []
     for y in years:
         found = page.site.years[y]
-        files = opendata.files(found, page.site)
-        rows = []
-        for data in opendata.datasets(found, page.site):
-            links = "".join(   # one format a line: nothing to start a line with but a link
-                f'<span class="download-link"><a href="{page.link(f"downloads/{y}/{data.name}.{ext}")}" download>'
-                f'{ext.upper()}</a> <span class="file-size">'
-                f'{t("download.size", page.locale, size=fmt.file_size(len(files[f"{data.name}.{ext}"]), page.locale))}'
-                f'</span></span>'
-                for ext in ("csv", "json"))
-            rows.append((f"{data.name}.csv", data.title[page.locale], links))
-        package = page.link(f"downloads/{y}/datapackage.json")
-        heading = "" if year else f'\n\n## {render.esc(t("report_title", page.locale, year=y, library=page.library_name))}\n\n'
-        blocks.append(heading + render.downloads_table(rows, page.locale)
-                      + f'\n\n<p><a href="{package}" download>datapackage.json</a>{t("dash", page.locale)}'
-                      f'{t("download.package", page.locale)}</p>\n\n')
+        sizes = opendata.files(found, page.site)
+        files = [{"file": f"{data.name}.csv", "title": data.title[page.locale], "links": [
+                     {"href": page.link(f"downloads/{y}/{data.name}.{ext}"), "format": ext.upper(),
+                      "size": t("download.size", page.locale,
+                                size=fmt.file_size(len(sizes[f"{data.name}.{ext}"]), page.locale))}
+                     for ext in ("csv", "json")]}
+                 for data in opendata.datasets(found, page.site)]
+        heading = None if year else t("report_title", page.locale, year=y, library=page.library_name)
+        blocks.append(render.downloads(heading, files, page.link(f"downloads/{y}/datapackage.json"), page.locale))
     return "".join(blocks)
 
 
@@ -343,13 +300,13 @@ def downloads(context, year=None):
 def code(text):
     """编辑指南用：把宏的写法原样显示为代码（不执行）。
     For the editing guide: a macro shown as code, not run."""
-    return f"<code>{render.esc(text)}</code>"
+    return render.code(text)
 
 
 def code_block(text):
     """编辑指南用：多行示例，原样显示为代码块（不执行）。
     For the editing guide: a multi-line example shown as a code block, not run."""
-    return f'\n\n<pre class="guide-example"><code>{render.esc(text.strip())}</code></pre>\n\n'
+    return render.code_block(text.strip())
 
 
 @jinja2.pass_context
@@ -359,14 +316,15 @@ def macro_reference(context):
     from . import filters
     page = _page(context)
     heads = (t("reference.call", page.locale), t("reference.does", page.locale))
-    return (f'\n\n### {t("reference.macros", page.locale)}'
-            + render.reference_table(reference.callables(MACROS, page.locale) + [_named_item(page.locale)], heads)
-            + f'\n\n### {t("reference.filters", page.locale)}'
-            + render.reference_table(reference.callables(filters.FILTERS, page.locale, filters=True), heads)
-            + f'\n\n### {t("reference.tables", page.locale)}'
-            + render.reference_table(reference.tables(page.locale),
-                                     tuple(t(k, page.locale) for k in ("reference.table_name", "reference.table_caption",
-                                                                       "reference.table_file"))))
+    table_heads = tuple(t(k, page.locale) for k in ("reference.table_name", "reference.table_caption",
+                                                   "reference.table_file"))
+    return render.reference([
+        {"heading": t("reference.macros", page.locale), "code": False, "head": heads,
+         "rows": reference.callables(MACROS, page.locale) + [_named_item(page.locale)]},
+        {"heading": t("reference.filters", page.locale), "code": False, "head": heads,
+         "rows": reference.callables(filters.FILTERS, page.locale, filters=True)},
+        {"heading": t("reference.tables", page.locale), "code": False, "head": table_heads,
+         "rows": reference.tables(page.locale)}])
 
 
 @jinja2.pass_context
@@ -375,8 +333,10 @@ def field_reference(context):
     The editing guide's list of every data file's fields, from the data schema."""
     page = _page(context)
     heads = tuple(t(key, page.locale) for key in ("reference.field", "reference.kind", "reference.does"))
-    return "".join(f"\n\n### `{name}`" + render.reference_table(reference.fields(model, page.locale), heads)
-                   for name, model in reference.data_files().items())
+    # a file's name is shown in a code span, which shows its text as typed: as Markup, not escaped
+    return render.reference([{"heading": Markup(name), "code": True, "head": heads,
+                              "rows": reference.fields(model, page.locale)}
+                             for name, model in reference.data_files().items()])
 
 
 def _named_item(lang: str) -> tuple[str, str]:
