@@ -27,6 +27,10 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
+
+from .templates import render_block
+
 CSS = Path(__file__).with_name("pdf.css")
 FONT_FAMILY = "Noto Sans CJK SC"
 INSTALL_HINT = ("缺少中文字体，无法生成 PDF。请安装 Noto CJK 字体：apt-get install fonts-noto-cjk（make build 会自动安装）\n"
@@ -80,22 +84,14 @@ def missing_glyphs(text: str, font: Path) -> set[str]:
 
 def document(tag: str, library: str, title: str, cover_title: str, year: str, contents_label: str,
              chapters: list[Chapter], *, updated: dt.datetime) -> str:
-    """One HTML document: cover, contents with page numbers, the chapters. Texts are escaped once, here;
+    """One HTML document: cover, contents with page numbers, the chapters (pdf-document.html escapes the texts);
     *title* is the document's full title (its metadata and running header); *updated*, the year's
     last change, is its creation and modification date."""
-    toc = "".join(f'<li><a href="#{c.anchor}">{html.escape(c.heading)}</a></li>' for c in chapters)
-    body = "".join(f'<section class="chapter" id="{c.anchor}">{c.html}</section>' for c in chapters)
     stamp = updated.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f'<!doctype html><html lang="{tag}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><meta name=\"author\" content=\"{html.escape(library)}\">"
-            f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
-            "</head><body>"
-            f'<section class="cover"><p class="cover__library">{html.escape(library)}</p>'
-            f'<div class="cover__rule"></div><h1 class="cover__title">{html.escape(cover_title)}</h1>'
-            f'<p class="cover__year">{html.escape(year)}</p>'
-            f'<p class="cover__running" aria-hidden="true">{html.escape(title)}</p></section>'
-            f'<nav class="contents"><h2>{html.escape(contents_label)}</h2><ol>{toc}</ol></nav>'
-            f"{body}</body></html>")
+    # each chapter's HTML is the page's article, made fit for print (chapter_html): markup already
+    return render_block("pdf-document", tag=tag, library=library, title=title, cover_title=cover_title, year=year,
+                        contents_label=contents_label, stamp=stamp,
+                        chapters=[{"anchor": c.anchor, "heading": c.heading, "html": Markup(c.html)} for c in chapters])
 
 
 def chapter_html(content: str) -> str:
