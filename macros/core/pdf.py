@@ -147,6 +147,11 @@ def cache_key(source: str, font: Path) -> str:
     return hashlib.sha256("\0".join(made_with).encode("utf-8")).hexdigest()
 
 
+def document_id(source: str) -> str:
+    """The PDF's /ID: of its HTML and print stylesheet only."""
+    return hashlib.sha256(f"{source}\0{CSS.read_text(encoding='utf-8')}".encode("utf-8")).hexdigest()[:32]
+
+
 def render(source: str, target: Path, base_url: str, site_url: str, docs_dir: Path,
            cache_dir: Path | None = None) -> Edition:
     """Write the PDF, or raise PdfError (no CJK font, or characters it cannot draw). A PDF made
@@ -166,8 +171,10 @@ def render(source: str, target: Path, base_url: str, site_url: str, docs_dir: Pa
     import weasyprint
     rendered = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher(site_url, docs_dir)).render(
         stylesheets=[_stylesheet()])
-    # A fixed identifier: the same source gives the same bytes.
-    rendered.write_pdf(str(target), pdf_identifier=key[:32].encode())
+    # A fixed identifier, of the document itself (its HTML and print styles), never of the code that
+    # made it: the same report gives the same bytes, and an engine change that leaves a published
+    # year's PDF as it was leaves its bytes as they were.
+    rendered.write_pdf(str(target), pdf_identifier=document_id(source).encode())
     if cached is not None:  # written aside and renamed: two builds at once never see half a file
         cache_dir.mkdir(parents=True, exist_ok=True)
         for path, write in ((facts, lambda p: p.write_text(json.dumps({"pages": len(rendered.pages)}))),
