@@ -20,8 +20,8 @@ from macros.core.languages import file_locale, page_locale
 from macros.core.links import page_url
 from macros.core.problems import DataError
 from macros.core.validate import load_site
-from macros.mkdocs.chapter_macros import sandbox
-from macros.mkdocs.page import ChapterMistake, ReportPage, render_page
+from macros.core.chapter_macros import sandbox
+from macros.core.pages import ChapterMistake, ReportPage, render_page
 from macros.tools import scaffold
 from macros.tools.scaffold import REVIEW, new_year
 from test_attacks_tools import tree

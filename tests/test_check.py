@@ -18,7 +18,7 @@ from macros.core.validate import load_site
 from macros.tools import check as check_tool
 from macros.tools.scaffold import new_year
 from test_chapters import PYTHON_WORDS, render
-from macros.mkdocs.page import ChapterMistake
+from macros.core.pages import ChapterMistake
 
 PYTHON = re.compile(PYTHON_WORDS.pattern + r"|\bNone\b|<class")
 

@@ -7,7 +7,7 @@ import re
 from conftest import page_text
 from macros.core import reference, tables
 from macros.core.schema import TOPICS
-from macros.mkdocs import chapter_macros, filters
+from macros.core import chapter_macros, filters
 
 
 def test_the_guide_is_built_but_not_in_the_readers_navigation_search_or_sitemap(report):

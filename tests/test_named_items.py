@@ -12,7 +12,7 @@ import pytest
 from conftest import edit, line_of, value_of
 from macros.core import tables
 from macros.core.validate import load_site
-from macros.mkdocs.page import ChapterMistake
+from macros.core.pages import ChapterMistake
 from test_chapters import PYTHON_WORDS, render
 
 HEAD = "---\ntitle: 经费情况\n---\n\n# {{ chapter_heading() }}\n\n"

@@ -57,7 +57,7 @@ def test_every_template_a_render_function_names_exists():
 
 def test_the_key_figures_are_declared_in_core_and_the_glue_names_no_topic():
     from conftest import ROOT
-    glue = (ROOT / "macros" / "mkdocs" / "chapter_macros.py").read_text(encoding="utf-8")
+    glue = (ROOT / "macros" / "core" / "chapter_macros.py").read_text(encoding="utf-8")
     for figure in key_figures.KEY_FIGURES:
         named = figure.row if isinstance(figure, key_figures.TableRow) else figure.path
         assert f'"{named}"' not in glue, named

@@ -17,7 +17,7 @@ import yaml
 from conftest import MKDOCS, ROOT, build, copy_project
 from test_chapters import PYTHON_WORDS, render
 from macros.core import safe_markup
-from macros.mkdocs.page import ChapterMistake
+from macros.core.pages import ChapterMistake
 
 ATTACKS = [tuple(line.replace("\\n", "\n").split("\t", 1)) for line in
            (Path(__file__).parent / "attacks" / "chapter.txt").read_text(encoding="utf-8").splitlines()

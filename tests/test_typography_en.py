@@ -53,7 +53,7 @@ def straight_quotes(source: str) -> list[str]:
 
 
 # The editing guide's macro and field references are generated from the code's docstrings
-# (macros/mkdocs/chapter_macros.py, filters.py), not written in docs/: only the guide's own words,
+# (macros/core/chapter_macros.py, filters.py), not written in docs/: only the guide's own words,
 # up to its first generated section, are checked here.
 GENERATED = 'id="macro-reference"'
 

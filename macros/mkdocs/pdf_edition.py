@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from ..core import chapters, pdf
 from ..core.languages import DEFAULT, LANGUAGES, page_locale, prefix, text_in
 from ..core.strings import t
-from .page import pdf_name
+from ..core.pages import pdf_name
 from .workers import CORES
 
 

@@ -95,7 +95,7 @@ class ReportPlugin(BasePlugin[ReportConfig]):
 
     def _start(self, config) -> None:
         from ..core.problems import DataError
-        from . import chapter_macros
+        from ..core import chapter_macros
         from .build import Build
         project = Path(config.config_file_path).parent
         if self.sandbox is None:   # one for the process: it keeps each chapter's text compiled

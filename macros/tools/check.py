@@ -10,7 +10,7 @@ what the build reads and says what the build says, in one run:
   year every translation and no to-do marker; a folder of docs/ meant as a year is named
   as one (2021, never 0999);
 - every page's macros, run against the data as the build and the preview run them
-  (macros/mkdocs/page.py, in the chapters' sandbox), then its Markdown and the check of
+  (macros/core/pages.py, in the chapters' sandbox), then its Markdown and the check of
   what could act in a browser (core/safe_markup.py): a chapter that uses a part its year
   lacks, a misspelt name, a figure left blank. Every year, in every language: a finished
   year as a build renders it, a draft as the preview does. No MkDocs, no page template,
@@ -100,7 +100,7 @@ def pages(site, docs_dir: Path) -> tuple[list[PageJob], list[Problem]]:
             continue   # a folder meant as a year that is none: told by chapters.misnamed_years
         year = chapters.year_of(src_uri)
         if year is not None and year not in site.years:
-            from ..mkdocs.page import no_data
+            from ..core.pages import no_data
             if no_data(year) not in found:
                 found.append(no_data(year))
             continue
@@ -119,8 +119,8 @@ def render(site, docs_dir: Path, jobs: list[PageJob], markdown) -> list[Problem]
     converted and checked for what could act in a browser, as on_page_content checks it."""
     from ..core import safe_markup
     from ..core.links import page_url
-    from ..mkdocs.chapter_macros import sandbox
-    from ..mkdocs.page import ChapterMistake, render_page, report_page
+    from ..core.chapter_macros import sandbox
+    from ..core.pages import ChapterMistake, render_page, report_page
     environment = sandbox()
     found: list[Problem] = []
     for job in jobs:

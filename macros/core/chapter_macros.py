@@ -17,13 +17,13 @@ from decimal import Decimal
 import jinja2
 from markupsafe import Markup
 
-from ..core import charts, figures, fmt, opendata, reference, render, tables, trends
-from ..core import key_figures as key_figures_of
-from ..core.chapter_errors import AbsentPart, UnknownName
-from ..core.languages import CODES, prefix
-from ..core.sandbox import PAGE_KEY, ChapterSandbox
-from ..core.schema import Named, item_ids, item_named, named_place
-from ..core.strings import STRINGS, t
+from . import charts, figures, fmt, opendata, reference, render, tables, trends
+from . import key_figures as key_figures_of
+from .chapter_errors import AbsentPart, UnknownName
+from .languages import CODES, prefix
+from .sandbox import PAGE_KEY, ChapterSandbox
+from .schema import Named, item_ids, item_named, named_place
+from .strings import STRINGS, t
 
 
 def _page(context):
@@ -239,7 +239,7 @@ def pdf_download(context, year=None):
         return ""
     found = _year(page, year)
     meta, y = page.meta, found.year
-    from .page import pdf_name
+    from .pages import pdf_name
     meta["report_year"] = y
     meta["report_pdf_links"] = [
         {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import jinja2
 
-from ..core import fmt, render
-from ..core.chapter_errors import AbsentPart, NotAllowed
-from ..core.sandbox import PAGE_KEY
-from ..core.schema import MonthOnly
-from ..core.strings import t
+from . import fmt, render
+from .chapter_errors import AbsentPart, NotAllowed
+from .sandbox import PAGE_KEY
+from .schema import MonthOnly
+from .strings import t
 
 
 def _page(context):
