@@ -30,7 +30,7 @@ PYTHON_WORDS = re.compile(r"macros\.|object|Undefined|Error:|Traceback|KeyError|
 
 
 def render(project: Path, src_uri: str, text: str | None = None) -> str:
-    """Run one page's macros as a build does (mkdocs-macros' environment, our rendering)."""
+    """Run one page's macros as a build does (core/pages.py, in the chapters' sandbox)."""
     site = load_site(project / "data")
     path = project / "docs" / src_uri
     if text is not None:

@@ -1,5 +1,5 @@
 """What staff read in the terminal: the project's own words. A build prints no line of the
-plugins' routine chatter (jieba's dictionary, lunr's languages, mkdocs-macros' and
+plugins' routine chatter (jieba's dictionary, lunr's languages, and
 mkdocs-static-i18n's reports, the theme's end-of-life banner), `make test` none of pytest-xdist's
 status, the set-up no warning for jieba's setup.py; and a real warning still shows."""
 from __future__ import annotations
@@ -64,10 +64,6 @@ CASES = [
     ("jieba", logging.DEBUG, "Building prefix dict from the default dictionary ...", False),
     ("jieba", logging.DEBUG, "Loading model cost 0.9 seconds.", False),
     ("jieba", logging.ERROR, "Dump cache file failed.", True),
-    ("mkdocs.plugins.mkdocs_macros.util", logging.INFO, "\x1b[32m[macros] - Config variables:\x1b[0m ['extra']", False),
-    ("mkdocs.plugins.mkdocs_macros.util", logging.INFO, "[macros] - Found local Python module 'macros' in: /x", False),
-    ("mkdocs.plugins.mkdocs_macros.util", logging.WARNING, "[macros] - ERROR Config variables: broken", True),
-    ("mkdocs.plugins.mkdocs_macros.util", logging.INFO, "[macros] - a line of a module's own", True),
     ("mkdocs.plugins.mkdocs_static_i18n.reconfigure", logging.INFO,
      "mkdocs_static_i18n: Overriding 'en' config 'site_name' with 'x'", False),
     ("mkdocs.plugins.mkdocs_static_i18n.reconfigure", logging.INFO,

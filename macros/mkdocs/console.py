@@ -8,7 +8,6 @@ shown as it is. MkDocs' own closing line is said in the staff's words.
 
 - jieba (Material's search, for Chinese): "Building prefix dict …", "Loading model …", "Prefix
   dict has been built …", on its own logger and handler, at debug level;
-- mkdocs-macros: "[macros] - Found local Python module …", "Config variables: …" and the rest;
 - mkdocs-static-i18n: "Building 'en' documentation …", "Overriding 'en' config …", "Language
   '…' is not supported by lunr.js …" (the Chinese edition is indexed with jieba instead);
 - MkDocs: "Cleaning site directory", "Building documentation to directory: …".
@@ -17,7 +16,7 @@ Material's end-of-life banner is printed as the theme is imported, before any of
 the Makefile and the virtual environment turn it off (NO_MKDOCS_2_WARNING, see the Makefile).
 
 The preview shows a mistake in the page itself (page.py); :func:`problems_in` finds that
-message in each page, and hooks.on_post_build prints each once per rebuild in the terminal too.
+message in each page, and the plugin's on_post_build (preview.PreviewState) prints each once per rebuild in the terminal too.
 """
 from __future__ import annotations
 
@@ -27,9 +26,6 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-MACROS_CHATTER = ("Found local Python module", "Found external Python module", "Functions found:",
-                  "Includes directory:", "Config variables:", "Config macros:", "Config filters:",
-                  "We will also watch:", "Preinstalled modules:", "No default module")
 I18N_CHATTER = ("Building '", "Overriding '", "Adding '", "Translated ")
 I18N_LUNR = re.compile(r"Language '[^']+' is not supported by lunr\.js")
 JIEBA_CHATTER = ("Building prefix dict", "Loading model", "Prefix dict has been built", "Dumping model to file cache")
@@ -80,7 +76,6 @@ class Built(logging.Filter):
 # logger name -> the filter of its routine lines
 QUIET = {
     "jieba": lambda: Chatter(logging.DEBUG, JIEBA_CHATTER),
-    "mkdocs.plugins.mkdocs_macros.util": lambda: Chatter(logging.INFO, MACROS_CHATTER, prefix="[macros] - "),
     "mkdocs.plugins.mkdocs_static_i18n.plugin": lambda: Chatter(logging.INFO, I18N_CHATTER, I18N_LUNR,
                                                                   prefix="mkdocs_static_i18n: "),
     "mkdocs.plugins.mkdocs_static_i18n.reconfigure": lambda: Chatter(logging.INFO, I18N_CHATTER, I18N_LUNR,
