@@ -111,6 +111,18 @@ def test_an_empty_folder_is_used(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["lib"]   # no temporary folder left beside it
 
 
+def test_the_current_folder_is_filled_where_it_is(tmp_path):
+    """`new-library .` in an empty folder: the terminal's folder gets the project, and stays the same folder."""
+    target = tmp_path / "lib"
+    target.mkdir()
+    before = target.stat().st_ino
+    made = tool("new-library", ".", "--year", "2021", cwd=target)
+    assert made.returncode == 0, made.stderr
+    assert target.stat().st_ino == before
+    assert (target / "mkdocs.yml").is_file() and (target / "data/2021/report.yaml").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["lib"]
+
+
 def test_a_missing_dir_is_refused(tmp_path):
     _refused(tool("new-library", cwd=tmp_path), "DIR")
     assert list(tmp_path.iterdir()) == []

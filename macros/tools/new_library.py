@@ -145,11 +145,26 @@ def create(target: Path, name_zh: str, name_en: str, year: int) -> None:
     try:
         make(made, name_zh, name_en, year)
         if target.is_dir():
-            target.rmdir()   # an empty folder, checked before: the project takes its place
-        os.rename(made, target)
+            _fill(target, made)   # an empty folder, checked before, keeps its identity (it may be the terminal's)
+        else:
+            os.rename(made, target)
     except BaseException:
         shutil.rmtree(made, ignore_errors=True)
         raise
+
+
+def _fill(target: Path, made: Path) -> None:
+    """Each top entry of *made* renamed into the empty folder *target*; on a failure, those moved go back."""
+    moved = []
+    try:
+        for entry in sorted(made.iterdir()):
+            os.rename(entry, target / entry.name)
+            moved.append(entry.name)
+    except BaseException:
+        for name in moved:
+            os.rename(target / name, made / name)
+        raise
+    made.rmdir()
 
 
 def main(args: list[str]) -> int:
