@@ -294,6 +294,15 @@ class Text(Strict):
     zh: PlainText = Field(description="中文 / Chinese")
     en: PlainText = Field(default=None, description="英文 / English")
 
+    def __getattr__(self, name: str):
+        """A declared language the text is not written in reads None, as en does."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if name in LANGUAGES:
+                return None
+            raise
+
     @model_validator(mode="wrap")
     @classmethod
     def _declared_languages(cls, data: Any, handler):
