@@ -167,7 +167,7 @@ def total(items, field="count"):
 # ------------------------------------------------------------ titles and contents
 
 def _number_word(number: int, lang: str) -> str:
-    return fmt.cn_numeral(number) if lang == "zh" else str(number)
+    return fmt.cn_numeral(number) if LANGUAGES[lang].numerals == "chinese" else str(number)
 
 
 @jinja2.pass_context

@@ -34,6 +34,7 @@ class Language:
     year_in_dates: bool = True
     ranges: str = ""
     casing: bool = False
+    numerals: str = ""
     dates: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
