@@ -10,10 +10,13 @@ library in Yanbian would give it, with no Python file changed.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
 import pytest
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
 from conftest import ROOT, built, copy_project
 
 KOREAN_NAME = "예시구 도서관"
@@ -79,9 +82,35 @@ def test_the_korean_edition_is_built_in_korean(korean):
     assert "목차" in chapter or "목차" in home
 
 
+def test_the_translated_interface_strings_are_used(korean):
+    assert "목차" in (korean / "ko" / "2020" / "index.html").read_text(encoding="utf-8")   # contents
+    figures = (korean / "ko" / "2020" / "figures" / "index.html").read_text(encoding="utf-8")
+    assert "<th" in figures and "지표" in figures and "수치" in figures     # the tables' headings
+
+
 def test_an_untranslated_string_falls_back_to_the_original(korean):
     home = (korean / "ko" / "index.html").read_text(encoding="utf-8")
-    assert "历年年报" in home or "阅读" in home   # archive / read_report: not in the Korean catalogue
+    assert "历年年报" in home   # "archive": not in the Korean catalogue, so the Chinese original's
+    assert "All annual reports" not in home
+
+
+def test_numbers_and_dates_are_formatted_by_babel_for_ko_kr(korean):
+    figures = (korean / "ko" / "2020" / "figures" / "index.html").read_text(encoding="utf-8")
+    korean_figure = format_decimal(33500, locale="ko_KR")          # 33,500: Korean groups digits
+    assert korean_figure != "33500" and korean_figure in figures
+    assert korean_figure not in (korean / "2020" / "figures" / "index.html").read_text(encoding="utf-8")
+    chronicle = (korean / "ko" / "2020" / "chronicle" / "index.html").read_text(encoding="utf-8")
+    assert format_skeleton("MMMMd", dt.date(2020, 5, 6), locale="ko_KR") in chronicle   # 5월 6일
+
+
+def test_the_open_data_names_the_languages_by_their_declared_names(korean):
+    package = json.loads((korean / "downloads" / "2020" / "datapackage.json").read_text(encoding="utf-8"))
+    titles = {f["name"]: f for resource in package["resources"] for f in resource["schema"]["fields"]}
+    assert titles["label_ko"]["title"].endswith("(한국어)") and "（한국어）" in titles["label_ko"]["description"]
+    assert titles["label_en"]["title"].endswith("(English)") and "（英文）" in titles["label_en"]["description"]
+    header = (korean / "downloads" / "2020" / "statistics.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.split(",")[:4] == ["indicator", "label_zh", "label_en", "label_ko"]
+    assert "下载年报（한국어版）" in (korean / "2020" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_other_editions_are_unchanged_by_it(korean):
