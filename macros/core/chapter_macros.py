@@ -20,14 +20,21 @@ from markupsafe import Markup
 from . import charts, figures, fmt, opendata, reference, render, tables, trends
 from . import key_figures as key_figures_of
 from .chapter_errors import AbsentPart, UnknownName
-from .languages import CODES, prefix
+from .languages import CODES, DEFAULT, LANGUAGES, prefix
 from .sandbox import PAGE_KEY, ChapterSandbox
 from .schema import Named, item_ids, item_named, named_place
-from .strings import STRINGS, t
+from .strings import has, t
+from .strings import text as string
 
 
 def _page(context):
     return context[PAGE_KEY]
+
+
+def _edition(code: str, lang: str) -> str:
+    """An edition's name in *lang*: "英文版"; a language the catalogues do not name, by its own name."""
+    key = f"edition.{code}"
+    return t(key, lang) if has(key, lang) or has(key, DEFAULT) else t("edition", lang, name=LANGUAGES[code].name)
 
 
 def _year(page, year=None):
@@ -160,7 +167,7 @@ def total(items, field="count"):
 # ------------------------------------------------------------ titles and contents
 
 def _number_word(number: int, lang: str) -> str:
-    return fmt.cn_numeral(number) if lang == "zh" else str(number)
+    return fmt.cn_numeral(number) if LANGUAGES[lang].numerals == "chinese" else str(number)
 
 
 @jinja2.pass_context
@@ -244,8 +251,8 @@ def pdf_download(context, year=None):
     meta["report_pdf_links"] = [
         {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
          "lang": page.locale, "not_made": t("download.pdf_not_made", page.locale),
-         "label": t("download.pdf_edition", page.locale, edition=t(f"edition.{code}", page.locale)),
-         "facts": STRINGS["download.pdf_facts"][page.locale]}
+         "label": t("download.pdf_edition", page.locale, edition=_edition(code, page.locale)),
+         "facts": string("download.pdf_facts", page.locale)}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
     meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
     meta["report_data_label"] = t("download.data", page.locale)

@@ -17,7 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import fmt, trends
-from .languages import text_in
+from .languages import LANGUAGES, text_in
 from .site import Site, Year
 from .strings import t
 from .tables import ABSENT, MONEY, Breakdown, ChartKind, Indicators, resolve, scale_group
@@ -28,9 +28,9 @@ NEGATIVE = "#1f5f8c"     # falls: 6.6:1 on white
 TEXT = "#1f1f1f"
 MUTED = "#595959"        # axis text: 7:1 on white
 # The pages' own font stacks (report.css): Chinese first for Chinese, Latin first for English.
-FONTS = {"zh": '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+FONTS = {"cjk": '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
                '"WenQuanYi Micro Hei", system-ui, sans-serif',
-         "en": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif'}
+         "latin": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif'}
 PADDING = {"left": 0, "top": 4, "right": 4, "bottom": 4}   # the bars start where the caption does
 # A chart is drawn for a 360 px phone and shown at its drawn size (never scaled up; on a
 # phone, 328 px of page, scaled down by 1 % at most), so that its labels are read at 15 px.
@@ -48,7 +48,7 @@ class Chart:
 
 def _config() -> dict:
     return {
-        "font": FONTS["zh"], "background": "white", "view": {"stroke": None},
+        "font": FONTS["cjk"], "background": "white", "view": {"stroke": None},
         "axis": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
                  "gridColor": "#e0e0e0", "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 0},
         "text": {"fontSize": FONT_SIZE, "color": TEXT},
@@ -68,7 +68,7 @@ def _wrap(label: str, lang: str, width: float = WIDTH) -> list[str]:
     lines, line = [], ""
     # English breaks at spaces only, Chinese between characters but never inside a figure with
     # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds
-    pieces = re.findall(r"[^ ]+ *" if lang == "en" else r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|.", label)
+    pieces = re.findall(r"[^ ]+ *" if LANGUAGES[lang].spacing != "cjk" else r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|.", label)
     for piece in pieces:
         if line and text_width((line + piece).rstrip()) > width:
             lines.append(line.rstrip())
@@ -255,7 +255,7 @@ def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]
     """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data."""
     charts = _DRAWN_BY[entry.chart](entry, year, site, lang) if entry.chart is not None else []
     for chart in charts:
-        chart.spec["config"]["font"] = FONTS[lang]
+        chart.spec["config"]["font"] = FONTS["cjk" if LANGUAGES[lang].spacing == "cjk" else "latin"]
     return charts
 
 

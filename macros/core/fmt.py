@@ -2,9 +2,11 @@
 readers expect. Every function takes the language (a code of languages.LANGUAGES)
 and never changes a figure's published precision.
 
-Locale rules come from Babel (CLDR). Chinese follows the house typesetting
-convention of the seed report: a space between Chinese and Arabic numerals
-("45 场次", "1 月 13 日") and no digit grouping, as the report prints its figures.
+Locale rules come from Babel (CLDR), for the locale each language declares (languages.yaml).
+Where a language's house style differs from CLDR, its declaration says how: Chinese follows the
+typesetting convention of the seed report, a space between Chinese and Arabic numerals
+("45 场次", "1 月 13 日") and no digit grouping, as the report prints its figures. The words
+(较上年, "on 2019") are interface strings (strings.py).
 """
 from __future__ import annotations
 
@@ -14,24 +16,23 @@ import re
 from decimal import Decimal
 from typing import Union
 
-from babel.dates import format_date
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .figures import places
-from .languages import LANGUAGES
+from .languages import LANGUAGES, Language
 from .schema import MonthOnly
+from .strings import has, t
 
 Number = Union[int, Decimal]
-LOCALES = {code: language.babel for code, language in LANGUAGES.items()}
 # A figure and its unit never part at the end of a line (on a 360 px phone least of all).
 NBSP = "\u00a0"
 WAN = Decimal(10_000)
-# CLDR's "long" date is used with the year; these are its parts without it.
-_PATTERNS = {
-    "zh": {"day_month": "M月d日", "month": "M月", "month_year": "y年M月"},
-    "en": {"day_month": "d MMMM", "month": "MMMM", "month_year": "MMMM y"},
-}
+# CLDR's "long" date is used with the year; these are its parts without it, where a language
+# declares no pattern of its own (languages.yaml's dates:).
+_SKELETONS = {"day_month": "MMMMd", "month": "MMMM", "month_year": "yMMMM"}
 
 
 def _pattern(decimals: int, grouping: bool) -> str:
@@ -41,16 +42,25 @@ def _pattern(decimals: int, grouping: bool) -> str:
 
 def number(value: Number, lang: str) -> str:
     """A count or measure at its published precision: ``60173`` / ``60,173``."""
-    return _number(str(Decimal(value)), lang)
+    return _number(str(Decimal(value)), LANGUAGES[lang])
 
 
 # Babel takes a tenth of every page's time and the same figures recur on every page: each is
-# formatted once. Keyed by the figure's text, as 1.0 and 1.00 are equal but published differently.
+# formatted once. Keyed by the figure's text, as 1.0 and 1.00 are equal but published differently,
+# and by the language's whole declaration (its locale and style), not only its code.
 @functools.lru_cache(maxsize=8192)
-def _number(text: str, lang: str) -> str:
+def _number(text: str, language: Language) -> str:
     value = Decimal(text)
-    return format_decimal(value, format=_pattern(places(value), lang != "zh"),
-                          locale=LOCALES[lang], decimal_quantization=True)
+    return format_decimal(value, format=_pattern(places(value), language.grouping),
+                          locale=language.babel, decimal_quantization=True)
+
+
+def _date(value: dt.date, part: str, language: Language) -> str:
+    """*part* of a date (day_month, month, month_year) as *language* writes it."""
+    pattern = language.dates.get(part)
+    if pattern:
+        return format_date(value, pattern, locale=language.babel)
+    return format_skeleton(_SKELETONS[part], value, locale=language.babel)
 
 
 def wan(value: Number) -> Decimal:
@@ -67,24 +77,23 @@ def with_unit(figure: str, unit: str, lang: str) -> str:
 
 def money_figure(amount_wan: Number, lang: str) -> str:
     """An amount in 万元 as a table cell shows it under its unit: ``168.52`` / ``1,685,200`` (yuan)."""
-    return _money_figure(str(Decimal(amount_wan)), lang)
+    return _money_figure(str(Decimal(amount_wan)), LANGUAGES[lang])
 
 
 @functools.lru_cache(maxsize=8192)
-def _money_figure(text: str, lang: str) -> str:
+def _money_figure(text: str, language: Language) -> str:
     amount_wan = Decimal(text)
-    if lang == "zh":
-        return number(amount_wan, "zh")
+    if language.money == "wan":
+        return _number(text, language)
     decimals = max(0, places(amount_wan) - 4)  # exact yuan: no precision lost, none invented
-    return format_decimal(amount_wan * WAN, format=_pattern(decimals, True), locale=LOCALES[lang],
+    return format_decimal(amount_wan * WAN, format=_pattern(decimals, language.grouping), locale=language.babel,
                           decimal_quantization=True)
 
 
 def money(amount_wan: Number, lang: str) -> str:
-    """An amount published in 万元: "168.52 万元" in Chinese, exact yuan "CNY 1,685,200" in English."""
-    if lang == "zh":
-        return with_unit(money_figure(amount_wan, lang), "万元", lang)
-    return f"CNY{NBSP}{money_figure(amount_wan, lang)}"
+    """An amount published in 万元: "168.52 万元" in Chinese, exact yuan "CNY 1,685,200" in English
+    (the language's money: style, worded by its fmt.money.<style> string)."""
+    return t(f"fmt.money.{LANGUAGES[lang].money}", lang, amount=money_figure(amount_wan, lang))
 
 
 def file_size(size: int, lang: str) -> str:
@@ -116,16 +125,10 @@ def change(value: Number, lang: str, previous_year: int, up: str | None = None,
     replace the verbs (for example 增加 / 减少 for visitor numbers).
     """
     value = Decimal(value)
-    size = percent(abs(value), lang)
-    if lang == "zh":
-        if value == 0:
-            return "与上年持平"
-        verb = (up or "提高") if value > 0 else (down or "下降")
-        return f"较上年{verb}了 {size}"
     if value == 0:
-        return f"unchanged on {previous_year}"
-    verb = (up or "up") if value > 0 else (down or "down")
-    return f"{verb} {size} on {previous_year}"
+        return t("fmt.unchanged", lang, previous_year=previous_year)
+    verb = (up or t("fmt.up", lang)) if value > 0 else (down or t("fmt.down", lang))
+    return t("fmt.change", lang, verb=verb, size=percent(abs(value), lang), previous_year=previous_year)
 
 
 def space_cjk(text: str) -> str:
@@ -138,22 +141,26 @@ def space_cjk(text: str) -> str:
 def date(value: dt.date | MonthOnly, lang: str, with_year: bool | None = None) -> str:
     """A date: ``1 月 13 日`` / ``13 January 2020``; a month: ``5 月`` / ``May 2020``.
 
-    Chinese omits the year by default (the chapter names it); English keeps it.
+    Chinese omits the year by default (the chapter names it: year_in_dates: false); English keeps it.
     """
+    language = LANGUAGES[lang]
     if with_year is None:
-        with_year = lang == "en"
+        with_year = language.year_in_dates
     if isinstance(value, MonthOnly):
-        text = format_date(dt.date(value.year, value.month, 1), _PATTERNS[lang]["month_year" if with_year else "month"],
-                           locale=LOCALES[lang])
+        text = _date(dt.date(value.year, value.month, 1), "month_year" if with_year else "month", language)
     else:
-        text = format_date(value, "long" if with_year else _PATTERNS[lang]["day_month"], locale=LOCALES[lang])
-    return space_cjk(text) if lang == "zh" else text
+        text = format_date(value, "long", locale=language.babel) if with_year else _date(value, "day_month", language)
+    return _spaced(text, language)
+
+
+def _spaced(text: str, language: Language) -> str:
+    return space_cjk(text) if language.spacing == "cjk" else text
 
 
 def as_of(value: dt.date, lang: str) -> str:
     """A reporting date: the last day of a year reads ``2020 年底`` / ``the end of 2020``."""
     if (value.month, value.day) == (12, 31):
-        return f"{value.year}{NBSP}年底" if lang == "zh" else f"the end of {value.year}"
+        return t("fmt.year_end", lang, year=value.year)
     return date(value, lang, with_year=True)
 
 
@@ -161,36 +168,37 @@ def date_range(start: dt.date, end: dt.date | None, lang: str) -> str:
     """``1 月 13 日—1 月 17 日`` / ``13–17 January 2020``, ``14 April – 5 May 2020``."""
     if end is None or end == start or isinstance(start, MonthOnly):
         return date(start, lang)
-    if lang == "zh":
+    language = LANGUAGES[lang]
+    if language.ranges == "joined":
         return f"{date(start, lang)}—{date(end, lang)}"
+    if language.ranges != "compact":   # CLDR's interval format
+        skeleton = "yMMMMd" if language.year_in_dates or start.year != end.year else "MMMMd"
+        return _spaced(format_interval(start, end, skeleton, locale=language.babel), language)
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{date(end, lang)}"
     if start.year == end.year:
-        return f"{format_date(start, _PATTERNS[lang]['day_month'], locale=LOCALES[lang])} – {date(end, lang)}"
+        return f"{_date(start, 'day_month', language)} – {date(end, lang)}"
     return f"{date(start, lang)} – {date(end, lang)}"
 
 
 def month(value: int, lang: str) -> str:
     """A month of the year: ``4 月`` / ``April``."""
-    text = format_date(dt.date(2000, value, 1), _PATTERNS[lang]["month"], locale=LOCALES[lang])
-    return space_cjk(text) if lang == "zh" else text
+    language = LANGUAGES[lang]
+    return _spaced(_date(dt.date(2000, value, 1), "month", language), language)
 
 
 def at_least(value: int, lang: str) -> str:
     """A published lower bound: ``上千`` / ``over 1,000``; other values ``300 余`` / ``over 300``."""
-    if lang == "zh":
-        words = {100: "上百", 1000: "上千", 10000: "上万"}
-        return words.get(int(value), f"{number(value, 'zh')}{NBSP}余")
-    return f"over {number(value, 'en')}"
+    word = f"fmt.at_least.{int(value)}"   # a round number's word, where the language has one (上千)
+    return t(word, lang) if has(word, lang) else t("fmt.at_least", lang, number=number(value, lang))
 
 
 def ordinal(value: Number, lang: str) -> str:
-    """25 -> "25th" in English (21st, 22nd, 23rd, 11th …); Chinese writes the number (第 25 个)."""
+    """25 -> "25th" in English (21st, 22nd, 23rd, 11th …); Chinese writes the number (第 25 个).
+    The language's fmt.ordinal.<CLDR ordinal form> string words it, or its fmt.ordinal."""
     n = int(value)
-    if lang == "zh":
-        return number(n, lang)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{number(n, lang)}{suffix}"
+    form = f"fmt.ordinal.{Locale.parse(LANGUAGES[lang].babel).ordinal_form(n)}"
+    return t(form if has(form, lang) else "fmt.ordinal", lang, number=number(n, lang))
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -206,12 +214,12 @@ def cn_numeral(n: int) -> str:
 
 def heading_case(text: str, lang: str) -> str:
     """A data label that reads mid-sentence ("staff costs") as a table label ("Staff costs")."""
-    return text[:1].upper() + text[1:] if lang == "en" else text
+    return text[:1].upper() + text[1:] if LANGUAGES[lang].casing else text
 
 
 def mid_sentence(text: str, lang: str) -> str:
     """A label ("Visits") as it reads inside a sentence ("visits"); a name in capitals ("PDF") stays."""
-    if lang == "en" and text[:2] != text[:2].upper():
+    if LANGUAGES[lang].casing and text[:2] != text[:2].upper():
         return text[:1].lower() + text[1:]
     return text
 

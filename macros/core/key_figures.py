@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import figures, fmt, tables
-from .languages import text_in
+from .languages import LANGUAGES, text_in
 from .strings import t
 
 
@@ -68,7 +68,8 @@ def tiles(year, site, lang: str) -> list[dict]:
             continue
         change = figures.change(value, _at(previous, figure.path) if previous else None)
         if figure.money:   # English writes the currency before the figure
-            shown, unit = ((fmt.money_figure(value, lang), tables.MONEY.short[lang]) if lang == "zh"
+            shown, unit = ((fmt.money_figure(value, lang), tables.MONEY.short[lang])
+                           if LANGUAGES[lang].money == "wan"
                            else (fmt.money(value, lang), ""))
         else:
             shown, unit = fmt.number(value, lang), t(figure.unit, lang) if figure.unit else ""

@@ -1,4 +1,5 @@
-"""The report's languages, stated once: every tag, locale and prefix is read from here.
+"""The report's languages, declared as data: the engine's in macros/locales/languages.yaml, a
+project's own (a third language, or a change to one) in its data/languages.yaml.
 
 Two ideas, two names, as mkdocs-static-i18n names them:
 - the *file locale*: the language a source file is written in (``plan.md`` is Chinese,
@@ -10,31 +11,109 @@ Two ideas, two names, as mkdocs-static-i18n names them:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+ENGINE_FILE = Path(__file__).resolve().parent.parent / "locales" / "languages.yaml"
+PROJECT_FILE = Path("data") / "languages.yaml"
 
 
 @dataclass(frozen=True)
 class Language:
     code: str        # the key in data files ({zh: …, en: …}) and the file suffix (plan.en.md)
     tag: str         # BCP 47, for lang and hreflang attributes
-    babel: str       # the CLDR locale numbers and dates are formatted with
-    name: str        # in its own language, for the language switcher
+    babel: str       # the CLDR locale numbers and dates are formatted with ("locale" in languages.yaml)
+    name: str        # in its own language, for the language switcher and the open data
+    # the house style where it differs from CLDR's (languages.yaml explains each)
+    grouping: bool = True
+    money: str = "yuan"
+    spacing: str = ""
+    year_in_dates: bool = True
+    ranges: str = ""
+    casing: bool = False
+    numerals: str = ""
+    dates: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def og_locale(self) -> str:
-        """Open Graph's language_TERRITORY: zh_CN, en_GB."""
+        """Open Graph's language_TERRITORY (zh_CN for Chinese)."""
         parts = self.babel.split("_")
         return f"{parts[0]}_{parts[-1]}"
 
 
-LANGUAGES: dict[str, Language] = {
-    "zh": Language("zh", "zh-Hans", "zh_Hans_CN", "中文"),
-    "en": Language("en", "en", "en_GB", "English"),   # en_GB: "13 January 2020", day before month
-}
-DEFAULT = "zh"   # the original: served at /; every other edition under /<code>/
-CODES = tuple(LANGUAGES)
+_FLAGS = {"grouping", "year_in_dates", "casing"}
+_KNOWN = {f.name for f in fields(Language)} - {"code", "babel"} | {"locale"}
 
-_SUFFIX = re.compile(r"\.([a-z]{2})\.md$")
+
+class LanguageError(ValueError):
+    """A languages.yaml that does not declare its languages as the engine reads them."""
+
+
+def _language(code: str, entry, where: str) -> Language:
+    def refused(reason: str) -> LanguageError:
+        return LanguageError(f"{where}：语言 {code} {reason[0]} / language {code}: {reason[1]}")
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise refused(("的代码应为两三个小写字母", "its code must be two or three lower-case letters"))
+    if not isinstance(entry, dict) or not {"tag", "locale", "name"} <= set(entry):
+        raise refused(("需要 tag、locale 和 name", "needs a tag, a locale and a name"))
+    unknown = set(entry) - _KNOWN
+    if unknown:
+        raise refused((f"不认识 {', '.join(sorted(unknown))}", f"unknown {', '.join(sorted(unknown))}"))
+    values = {k: (v == "true" if k in _FLAGS else v) for k, v in entry.items() if k != "locale"}
+    return Language(code=code, babel=entry["locale"], **values)
+
+
+def read(path: Path) -> dict[str, Language]:
+    """The languages *path* declares, in its order. Every scalar is read as text (YAML's
+    ``no`` is Norwegian here, not false)."""
+    declared = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    if not isinstance(declared, dict):
+        raise LanguageError(f"{path}：应为以语言代码为键的表 / must map language codes to their declarations")
+    return {code: _language(code, entry, str(path)) for code, entry in declared.items()}
+
+
+class _Codes(Sequence):
+    """The declared codes, in order: a live view, so that ``from .languages import CODES`` sees
+    what configure() declared."""
+
+    def __getitem__(self, index):
+        return tuple(LANGUAGES)[index]
+
+    def __len__(self):
+        return len(LANGUAGES)
+
+    def __repr__(self):
+        return repr(tuple(LANGUAGES))
+
+
+# The languages of the one project this process builds or checks: configuration, read once
+# when the project is given (configure), not a cache of build data. Filled in place, so that
+# ``from .languages import LANGUAGES`` stays valid.
+LANGUAGES: dict[str, Language] = dict(read(ENGINE_FILE))
+CODES: Sequence[str] = _Codes()
+# The original, served at /: the first language declared. A project's languages come after
+# the engine's, so the original stays the engine's first.
+DEFAULT: str = next(iter(LANGUAGES))
+project_dir: Path | None = None   # whose locales/ the interface strings also read (strings.py)
+
+
+def configure(project: Path | str | None) -> None:
+    """Declare the languages of *project*: the engine's, changed or extended by the project's
+    data/languages.yaml where it has one."""
+    global project_dir
+    declared = read(ENGINE_FILE)
+    own = Path(project) / PROJECT_FILE if project else None
+    if own is not None and own.is_file():
+        declared.update(read(own))
+    LANGUAGES.clear()
+    LANGUAGES.update(declared)
+    project_dir = Path(project) if project else None
+
+
+_SUFFIX = re.compile(r"\.([a-z]{2,3})\.md$")
 
 
 def file_locale(src_uri: str) -> str:
@@ -55,7 +134,7 @@ def prefix(code: str) -> str:
 
 
 def text_in(text, code: str) -> str:
-    """A text of the data in language *code*: a {zh, en} text or label, or one plain string for every
+    """A text of the data in language *code*: a text or label in each language, or one plain string for every
     language. A missing translation (drafts only) shows the default language's."""
     if text is None or isinstance(text, str):
         return text or ""

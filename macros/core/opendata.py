@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import chronicle
-from .languages import CODES, text_in
+from .languages import CODES, DEFAULT, LANGUAGES, text_in
 from .site import Site, Year
-from .strings import t
+from .strings import has, t
 from .tables import ABSENT, TABLES, Breakdown, Indicators, Records
 
 
@@ -34,9 +34,20 @@ def _field(name: str, kind: str, zh: str, en: str) -> dict:
     return {"name": name, "type": kind, "title": en, "description": f"{zh} / {en}", "titles": {"zh": zh, "en": en}}
 
 
+def _language(code: str, lang: str) -> str:
+    """Language *code* named in *lang*: 英文, Chinese; a language the catalogue does not name, by its own name."""
+    key = f"language.{code}"
+    return t(key, lang) if has(key, lang) else LANGUAGES[code].name
+
+
 def _labels(stem: str, zh: str, en: str) -> list[dict]:
-    return [_field(f"{stem}_{code}", "string", f"{zh}（{'中文' if code == 'zh' else '英文'}）",
-                   f"{en} ({'Chinese' if code == 'zh' else 'English'})") for code in CODES]
+    return [_field(f"{stem}_{code}", "string", f"{zh}（{_language(code, 'zh')}）",
+                   f"{en} ({_language(code, 'en')})") for code in CODES]
+
+
+def _in(label: dict | None, code: str):
+    """A registry label or unit in *code*, the original's where it has none in that language."""
+    return label.get(code, label.get(DEFAULT)) if label else None
 
 
 def _text(value, code: str):
@@ -51,7 +62,7 @@ def _breakdown(entry: Breakdown, year: Year) -> Dataset | None:
     fields = [_field("id", "string", "英文标识", "identifier"),
               *_labels("label", entry.category["zh"], entry.category["en"].lower()),
               _field(unit.csv_column, "integer" if unit.integer else "number", unit.csv_title["zh"], unit.csv_title["en"])]
-    values = [[r.id, *[r.label.get(c) if isinstance(r.label, dict) else _text(r.label, c) for c in CODES], r.value]
+    values = [[r.id, *[_in(r.label, c) if isinstance(r.label, dict) else _text(r.label, c) for c in CODES], r.value]
               for r in rows]
     return Dataset(entry.file, entry.caption, fields, values)
 
@@ -62,12 +73,13 @@ def _indicators(entry: Indicators, year: Year, site: Site) -> Dataset | None:
         return None
     values = []
     for r in rows:
-        unit = [r.unit.get(c) if r.unit else None for c in CODES]
+        unit = [_in(r.unit, c) for c in CODES]
         change = [r.change] if entry.changes else []
         if hasattr(r.value, "zh"):  # a text in both languages: one row each
-            values += [[f"{r.id}_{c}", *[r.label[k] for k in CODES], _text(r.value, c), *unit, *change] for c in CODES]
+            values += [[f"{r.id}_{c}", *[_in(r.label, k) for k in CODES], _text(r.value, c), *unit, *change]
+                       for c in CODES]
         else:
-            values.append([r.id, *[r.label[k] for k in CODES],
+            values.append([r.id, *[_in(r.label, k) for k in CODES],
                            r.value.isoformat() if hasattr(r.value, "isoformat") else r.value, *unit, *change])
     numeric = all(isinstance(v[3], (int, Decimal)) and not isinstance(v[3], bool) for v in values if v[3] is not None)
     fields = [_field("indicator", "string", "指标", "indicator"), *_labels("label", "指标名称", "indicator name"),

@@ -49,7 +49,7 @@ def fields(model: type[BaseModel], lang: str, prefix: str = "") -> list[tuple[st
         if inner is Text:
             out.append((path, "zh / en", description))
         elif inner is not None:
-            out.append((path + ("[]" if is_list else ""), _KINDS["list" if is_list else "group"][lang], description))
+            out.append((path + ("[]" if is_list else ""), _kind_word("list" if is_list else "group", lang), description))
             out += fields(inner, lang, f"{path}{'[]' if is_list else ''}.")
         else:
             out.append((path, _kind(info.annotation, lang), description))
@@ -74,5 +74,11 @@ def _kind(annotation, lang: str) -> str:
     for word, kind in (("dict", "figures"), ("Decimal", "number"), ("int", "whole number"),
                        ("date", "date"), ("bool", "true/false"), ("str", "text")):
         if word in text:
-            return _KINDS[kind][lang]
-    return _KINDS["value"][lang]
+            return _kind_word(kind, lang)
+    return _kind_word("value", lang)
+
+
+def _kind_word(kind: str, lang: str) -> str:
+    """A field's kind in the guide: staff read it in Chinese, or in English in every other edition
+    (the guide's descriptions are Chinese and English by design, whatever the report's languages)."""
+    return _KINDS[kind][lang if lang == DEFAULT else "en"]

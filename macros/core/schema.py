@@ -26,6 +26,8 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, computed_field, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .languages import LANGUAGES
+
 
 class Strict(BaseModel):
     # Unknown keys are errors: a misspelt key must never drop a figure silently.
@@ -283,10 +285,38 @@ EventDate = Optional[Annotated[Any, BeforeValidator(_event_date), WithJsonSchema
 
 
 class Text(Strict):
-    """A text in both languages. ``en`` may wait for its translation in a draft."""
+    """A text in the report's languages: Chinese, English, and any other language declared
+    (languages.yaml) under its code. ``en`` may wait for its translation in a draft."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, PlainText]
 
     zh: PlainText = Field(description="中文 / Chinese")
     en: PlainText = Field(default=None, description="英文 / English")
+
+    def __getattr__(self, name: str):
+        """A declared language the text is not written in reads None, as en does."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if name in LANGUAGES:
+                return None
+            raise
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _declared_languages(cls, data: Any, handler):
+        """A key beside zh and en is a declared language's code: any other is refused at its line."""
+        unknown = [key for key in data if key not in LANGUAGES] if isinstance(data, dict) else []
+        if not unknown:
+            return handler(data)
+        codes = "、".join(LANGUAGES)
+        raise ValidationError.from_exception_data(cls.__name__, [InitErrorDetails(
+            type=PydanticCustomError("language", "{zh} / {en}", {
+                "zh": f"{key} 不是已声明的语言代码；可用：{codes}（新语言在 data/languages.yaml 中声明）",
+                "en": f"{key} is not a declared language code; the codes allowed: {', '.join(LANGUAGES)} "
+                      "(a new language is declared in data/languages.yaml)"}),
+            loc=(key,), input=data[key]) for key in unknown])
 
 
 # ---------------------------------------------------------------- library

@@ -21,11 +21,30 @@ from typing import Any, Callable, Optional
 
 from pydantic import BaseModel
 
-from . import figures, fmt, trends
+from . import figures, fmt, strings, trends
+from .languages import LANGUAGES
 from .schema import TOPICS, holds_list, model_inside
 from .site import Site, Year
 
-Label = dict  # a text in every language: {"zh": "…", "en": "…"}
+class Label(dict):
+    """A registry label (caption, header, item, unit) named by its catalogue key
+    (``table.roles.caption``): read in any language as ``label[lang]``, the original language's
+    where a language's catalogue has no text for it (strings.py). As a dict it holds the engine's
+    own texts, for what lists them all (the data package)."""
+
+    def __init__(self, key: str):
+        super().__init__({code: strings.catalogue(code)[key] for code in LANGUAGES if key in strings.catalogue(code)})
+        self.key = key
+
+    def __getitem__(self, lang: str) -> str:
+        return strings.text(self.key, lang)
+
+    def get(self, lang: str, default=None):
+        return self[lang] if lang in LANGUAGES else default
+
+
+def label(key: str) -> Label:
+    return Label(key)
 
 
 class _Absent:
@@ -123,23 +142,26 @@ class Unit:
     integer: bool = True
 
 
-def _with(unit_zh: str, unit_en: str = "") -> Callable[[Any, str], str]:
-    return lambda value, lang: fmt.with_unit(fmt.number(value, lang), unit_zh if lang == "zh" else unit_en, lang)
+def _with(key: str) -> Callable[[Any, str], str]:
+    """A count in running text with its measure word (45 场次), in the languages whose catalogue
+    has one: English writes the bare figure."""
+    return lambda value, lang: fmt.with_unit(fmt.number(value, lang), strings.t(key, lang) if strings.has(key, lang)
+                                             else "", lang)
 
 
-PEOPLE = Unit(header={"zh": "人数", "en": "People"}, csv_column="count", csv_title={"zh": "人数", "en": "number of people"},
-              cell=fmt.number, prose=_with("人"), listing={"zh": "{label} {value}", "en": "{value} {label}"},
-              short={"zh": "人", "en": "people"})
-EVENTS = Unit(header={"zh": "场次", "en": "Events"}, csv_column="count", csv_title={"zh": "场次", "en": "number of events"},
-              cell=fmt.number, prose=_with("场次"), listing={"zh": "{label} {value}", "en": "{value} {label}"},
-              short={"zh": "场次", "en": "events"})
-MONEY = Unit(header={"zh": "金额（万元）", "en": "Amount (CNY)"}, csv_column="amount_wan_yuan",
-             csv_title={"zh": "金额（万元）", "en": "amount (10,000 yuan)"},
-             cell=fmt.money_figure, prose=fmt.money, listing={"zh": "{label} {value}", "en": "{value} for {label}"},
-             short={"zh": "万元", "en": "CNY"}, integer=False)
+PEOPLE = Unit(header=label("unit.people.header"), csv_column="count", csv_title=label("unit.people.csv_title"),
+              cell=fmt.number, prose=_with("unit.people.prose"), listing=label("unit.people.listing"),
+              short=label("unit.people.short"))
+EVENTS = Unit(header=label("unit.events.header"), csv_column="count", csv_title=label("unit.events.csv_title"),
+              cell=fmt.number, prose=_with("unit.events.prose"), listing=label("unit.events.listing"),
+              short=label("unit.events.short"))
+MONEY = Unit(header=label("unit.money.header"), csv_column="amount_wan_yuan",
+             csv_title=label("unit.money.csv_title"),
+             cell=fmt.money_figure, prose=fmt.money, listing=label("unit.money.listing"),
+             short=label("unit.money.short"), integer=False)
 # An indicator's amount as published (万元): its download keeps it so; a table shows it as MONEY
 # does, in each language's way (168.52 万元, CNY 1,685,200).
-WAN_YUAN: Label = {"zh": "万元", "en": "10,000 yuan"}
+WAN_YUAN: Label = label("unit.wan_yuan")
 
 
 # ------------------------------------------------------------ charts
@@ -268,104 +290,102 @@ class Records:
         return list(resolve(year, self.records)) or None
 
 
-TOTAL = {"zh": "合计", "en": "Total"}
+TOTAL = label("table.total")
 
 
 # ------------------------------------------------------------ the registry
 
 TABLES: list[Breakdown | Indicators | Records] = [
-    Breakdown(name="education", caption={"zh": "在职职工按学历", "en": "Staff by education"}, file="staff_education",
-              category={"zh": "学历", "en": "Education"}, unit=PEOPLE,
+    Breakdown(name="education", caption=label("table.education.caption"), file="staff_education",
+              category=label("table.education.category"), unit=PEOPLE,
               items="staff.education", whole="staff.headcount",
-              items_called={"zh": "各学历人数", "en": "education counts"}, scale="staff"),
-    Breakdown(name="roles", caption={"zh": "在职职工按岗位", "en": "Staff by role"}, file="staff_roles",
-              category={"zh": "岗位", "en": "Role"}, unit=PEOPLE,
+              items_called=label("table.education.items_called"), scale="staff"),
+    Breakdown(name="roles", caption=label("table.roles.caption"), file="staff_roles",
+              category=label("table.roles.category"), unit=PEOPLE,
               items="staff.roles", whole="staff.headcount",
-              items_called={"zh": "各岗位人数", "en": "role counts"}, scale="staff"),
-    Breakdown(name="employment", caption={"zh": "在职职工按用工形式", "en": "Staff by type of employment"},
-              file="staff_employment", category={"zh": "用工形式", "en": "Type of employment"}, unit=PEOPLE,
+              items_called=label("table.roles.items_called"), scale="staff"),
+    Breakdown(name="employment", caption=label("table.employment.caption"),
+              file="staff_employment", category=label("table.employment.category"), unit=PEOPLE,
               items="staff.employment", whole="staff.headcount",
-              items_called={"zh": "各用工形式人数", "en": "employment counts"}, scale="staff"),
-    Breakdown(name="titles", caption={"zh": "专业技术人员按职称", "en": "Professional staff by grade"}, file="staff_titles",
-              category={"zh": "职称", "en": "Grade"}, unit=PEOPLE,
+              items_called=label("table.employment.items_called"), scale="staff"),
+    Breakdown(name="titles", caption=label("table.titles.caption"), file="staff_titles",
+              category=label("table.titles.category"), unit=PEOPLE,
               items="staff.titles", whole="staff.professional_posts",
-              items_called={"zh": "各职称人数", "en": "title counts"}, scale="staff"),
-    Breakdown(name="budget", caption={"zh": "本级财政预算构成", "en": "District budget by item"}, file="budget",
-              category={"zh": "项目", "en": "Item"}, unit=MONEY,
+              items_called=label("table.titles.items_called"), scale="staff"),
+    Breakdown(name="budget", caption=label("table.budget.caption"), file="budget",
+              category=label("table.budget.category"), unit=MONEY,
               items="finance.budget.items", label="name", value="amount", whole="finance.budget.total",
-              items_called={"zh": "预算各项", "en": "budget items"}, sum_told_at_whole=True, scale="finance"),
-    Breakdown(name="expenditure", caption={"zh": "经费支出构成", "en": "Spending by item"}, file="expenditure",
-              category={"zh": "项目", "en": "Item"}, unit=MONEY,
+              items_called=label("table.budget.items_called"), sum_told_at_whole=True, scale="finance"),
+    Breakdown(name="expenditure", caption=label("table.expenditure.caption"), file="expenditure",
+              category=label("table.expenditure.category"), unit=MONEY,
               items="finance.expenditure.items", label="name", value="amount", whole="finance.expenditure.total",
-              items_called={"zh": "支出各项", "en": "spending items"}, sum_told_at_whole=True, scale="finance"),
-    Breakdown(name="activities", caption={"zh": "全年活动按类别", "en": "Events by type"}, file="activities",
-              category={"zh": "活动类别", "en": "Type of event"}, unit=EVENTS,
+              items_called=label("table.expenditure.items_called"), sum_told_at_whole=True, scale="finance"),
+    Breakdown(name="activities", caption=label("table.activities.caption"), file="activities",
+              category=label("table.activities.category"), unit=EVENTS,
               items="activities.by_kind", label="name", whole="activities.total",
-              other={"zh": "其他活动", "en": "Other events"},
-              items_called={"zh": "各类别场次", "en": "counts by kind"}, shares=False),
-    Indicators(name="statistics", caption={"zh": "业务数据统计", "en": "Service statistics"}, file="statistics",
+              other=label("table.activities.other"),
+              items_called=label("table.activities.items_called"), shares=False),
+    Indicators(name="statistics", caption=label("table.statistics.caption"), file="statistics",
                changes=True, chart=ChartKind.CHANGES, indicators=[
-        Indicator(id="new_acquisitions", label={"zh": "新增文献入藏量", "en": "Volumes added"},
-                  path="statistics.new_acquisitions", unit={"zh": "册", "en": "volumes"}),
+        Indicator(id="new_acquisitions", label=label("table.statistics.new_acquisitions.label"),
+                  path="statistics.new_acquisitions", unit=label("table.statistics.new_acquisitions.unit")),
         Indicator(id="per_capita_new_acquisitions",
-                  label={"zh": "人均新增文献入藏量", "en": "Volumes added per head of population"},
-                  path="statistics.per_capita_new_acquisitions", unit={"zh": "册", "en": "volumes"}),
-        Indicator(id="digital_resources_total_tb", label={"zh": "数字资源总量", "en": "Digital resources held"},
-                  path="statistics.digital_resources.total_tb", unit={"zh": "TB", "en": "TB"}),
-        Indicator(id="digital_resources_new_tb", label={"zh": "新增数字资源", "en": "Digital resources added"},
-                  path="statistics.digital_resources.new_tb", unit={"zh": "TB", "en": "TB"}),
-        Indicator(id="views", label={"zh": "馆藏数字资源浏览量", "en": "Views of digital resources"},
-                  path="statistics.views.value", unit={"zh": "次", "en": "views"}, measure="views"),
-        Indicator(id="downloads", label={"zh": "馆藏数字资源下载量", "en": "Downloads of digital resources"},
-                  path="statistics.downloads.value", unit={"zh": "次", "en": "downloads"}, measure="downloads"),
-        Indicator(id="circulation", label={"zh": "流通人次", "en": "Visits"},
-                  path="statistics.circulation.value", unit={"zh": "人次", "en": "visits"}, measure="circulation"),
+                  label=label("table.statistics.per_capita_new_acquisitions.label"),
+                  path="statistics.per_capita_new_acquisitions", unit=label("table.statistics.per_capita_new_acquisitions.unit")),
+        Indicator(id="digital_resources_total_tb", label=label("table.statistics.digital_resources_total_tb.label"),
+                  path="statistics.digital_resources.total_tb", unit=label("table.statistics.digital_resources_total_tb.unit")),
+        Indicator(id="digital_resources_new_tb", label=label("table.statistics.digital_resources_new_tb.label"),
+                  path="statistics.digital_resources.new_tb", unit=label("table.statistics.digital_resources_new_tb.unit")),
+        Indicator(id="views", label=label("table.statistics.views.label"),
+                  path="statistics.views.value", unit=label("table.statistics.views.unit"), measure="views"),
+        Indicator(id="downloads", label=label("table.statistics.downloads.label"),
+                  path="statistics.downloads.value", unit=label("table.statistics.downloads.unit"), measure="downloads"),
+        Indicator(id="circulation", label=label("table.statistics.circulation.label"),
+                  path="statistics.circulation.value", unit=label("table.statistics.circulation.unit"), measure="circulation"),
     ]),
-    Indicators(name="staff", caption={"zh": "人员概况", "en": "Staff summary"}, file="staff", indicators=[
-        Indicator(id="as_of", label={"zh": "统计截止日期", "en": "Figures as of"}, path="staff.as_of"),
-        Indicator(id="headcount", label={"zh": "在职职工（不含分馆）", "en": "Staff in post (branches not included)"},
-                  path="staff.headcount", unit={"zh": "人", "en": "people"}),
+    Indicators(name="staff", caption=label("table.staff.caption"), file="staff", indicators=[
+        Indicator(id="as_of", label=label("table.staff.as_of.label"), path="staff.as_of"),
+        Indicator(id="headcount", label=label("table.staff.headcount.label"),
+                  path="staff.headcount", unit=label("table.staff.headcount.unit")),
         Indicator(id="college_or_above_share",
-                  label={"zh": "大学专科及以上学历占比", "en": "Share with a college diploma or higher"},
-                  path="staff.college_or_above_share", unit={"zh": "%", "en": "%"}),
-        Indicator(id="professional_posts", label={"zh": "专业技术岗位", "en": "Professional and technical posts"},
-                  path="staff.professional_posts", unit={"zh": "个", "en": "posts"}),
+                  label=label("table.staff.college_or_above_share.label"),
+                  path="staff.college_or_above_share", unit=label("table.staff.college_or_above_share.unit")),
+        Indicator(id="professional_posts", label=label("table.staff.professional_posts.label"),
+                  path="staff.professional_posts", unit=label("table.staff.professional_posts.unit")),
         Indicator(id="professional_share",
-                  label={"zh": "专业技术人员占比", "en": "Share of posts filled by staff with a professional grade"},
-                  path="staff.professional_share", unit={"zh": "%", "en": "%"}),
+                  label=label("table.staff.professional_share.label"),
+                  path="staff.professional_share", unit=label("table.staff.professional_share.unit")),
     ]),
-    Indicators(name="finance", caption={"zh": "经费概况", "en": "Finance summary"}, file="finance",
+    Indicators(name="finance", caption=label("table.finance.caption"), file="finance",
                chart=ChartKind.FUNDING, indicators=[
-        Indicator(id="budget_total", label={"zh": "本级财政预算", "en": "District budget"},
+        Indicator(id="budget_total", label=label("table.finance.budget_total.label"),
                   path="finance.budget.total", unit=WAN_YUAN),
         Indicator(id="central_free_opening_fund",
-                  label={"zh": "中央下拨免费开放资金", "en": "Central funding for free admission"},
+                  label=label("table.finance.central_free_opening_fund.label"),
                   path="finance.central_free_opening_fund", unit=WAN_YUAN),
-        Indicator(id="expenditure_total", label={"zh": "经费支出", "en": "Spending"},
+        Indicator(id="expenditure_total", label=label("table.finance.expenditure_total.label"),
                   path="finance.expenditure.total", unit=WAN_YUAN),
         Indicator(id="expenditure_includes_central_fund",
-                  label={"zh": "支出是否包含中央资金", "en": "Spending includes central funding"},
+                  label=label("table.finance.expenditure_includes_central_fund.label"),
                   path="finance.expenditure.includes_central_fund"),
         *[Indicator(id=f"{part}_document_{key}",
-                    label={"zh": f"{part_zh}文件{key_zh}", "en": f"{part_en} document: {key_en}"},
+                    label=label(f"table.finance.{part}_document_{key}.label"),
                     path=f"finance.{part}.document.{key}")
-          for part, part_zh, part_en in (("budget", "预算", "Budget"), ("expenditure", "支出", "Spending"))
-          for key, key_zh, key_en in (("issuer", "发文机关", "issuer"), ("title", "标题", "title"),
-                                      ("number", "文号", "number"))],
+          for part in ("budget", "expenditure") for key in ("issuer", "title", "number")],
     ]),
-    Indicators(name="profile", caption={"zh": "图书馆概况", "en": "Library profile"}, file="profile", indicators=[
-        Indicator(id="floor_area", label={"zh": "馆舍建筑面积", "en": "Floor area"}, path="profile.floor_area",
-                  unit={"zh": "平方米", "en": "m²"}),
-        Indicator(id="collection_wan", label={"zh": "现有藏书", "en": "Holdings"}, path="profile.collection_wan",
-                  unit={"zh": "万册", "en": "10,000 volumes"}),
-        Indicator(id="terminals", label={"zh": "计算机终端", "en": "Computer terminals"}, path="profile.terminals",
-                  unit={"zh": "台", "en": "terminals"}),
-        Indicator(id="branches", label={"zh": "乡镇（街道）分馆", "en": "Branches (townships and subdistricts)"},
-                  path="profile.branches", unit={"zh": "个", "en": "branches"}),
-        Indicator(id="service_points", label={"zh": "村（社区）图书服务点", "en": "Service points (villages and communities)"},
-                  path="profile.service_points", unit={"zh": "个", "en": "service points"}),
+    Indicators(name="profile", caption=label("table.profile.caption"), file="profile", indicators=[
+        Indicator(id="floor_area", label=label("table.profile.floor_area.label"), path="profile.floor_area",
+                  unit=label("table.profile.floor_area.unit")),
+        Indicator(id="collection_wan", label=label("table.profile.collection_wan.label"), path="profile.collection_wan",
+                  unit=label("table.profile.collection_wan.unit")),
+        Indicator(id="terminals", label=label("table.profile.terminals.label"), path="profile.terminals",
+                  unit=label("table.profile.terminals.unit")),
+        Indicator(id="branches", label=label("table.profile.branches.label"),
+                  path="profile.branches", unit=label("table.profile.branches.unit")),
+        Indicator(id="service_points", label=label("table.profile.service_points.label"),
+                  path="profile.service_points", unit=label("table.profile.service_points.unit")),
     ]),
-    Records(name="chronicle", caption={"zh": "大事记", "en": "Chronicle"}, file="chronicle", records="chronicle.events"),
+    Records(name="chronicle", caption=label("table.chronicle.caption"), file="chronicle", records="chronicle.events"),
 ]
 
 

@@ -162,6 +162,7 @@ def _load(path: Path, model: type[BaseModel], project: Path, problems: list[Prob
 # pydantic error type -> (expected in Chinese, expected in English)
 _EXPECTED = {
     "computed": ("{zh}", "{en}"),
+    "language": ("{zh}", "{en}"),
     "missing": ("必须有这个字段（可以先留空）", "this field must be present (it may be left empty in a draft)"),
     "number_fullwidth": ("半角数字，如 {plain}（不用全角数字）", "half-width digits, such as {plain} (no full-width digits)"),
     "number_grouped": ("只写数字，不加千位分隔符：{plain}", "digits only, without thousands separators: {plain}"),

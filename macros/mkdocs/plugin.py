@@ -74,6 +74,7 @@ class ReportPlugin(BasePlugin[ReportConfig]):
 
     @event_priority(100)  # first: the years and drafts decide the navigation every other plugin reads
     def _on_config_years(self, config):
+        from ..core import languages
         from ..core.links import site_url_mistake
         from . import years
         if self.preview is not None:
@@ -81,6 +82,7 @@ class ReportPlugin(BasePlugin[ReportConfig]):
         mistake = site_url_mistake(config.site_url or "")
         if mistake:   # it is written into every page's links and cards: never as markup
             raise Abort(mistake)
+        languages.configure(Path(config.config_file_path).parent)   # the project's declared languages
         years.configure(config, self.command, self.memo, self.preview)
         if self.running == 0:   # the first language's build starts the build; the others share it
             self._start(config)

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import chapters
+from ..core import chapters, languages
 from ..core.problems import DataError, Problem
 from ..core.validate import draft_years, load_site, year_dirs
 from ..core.years import is_year_name
@@ -36,6 +36,7 @@ PROJECT = Path(__file__).resolve().parents[2]   # the publisher's own mkdocs.yml
 
 def check(data_dir: Path) -> int:
     docs_dir = data_dir.parent / "docs"
+    languages.configure(data_dir.parent)   # the project's declared languages
     found: list[Problem] = []
     site = rendered = None
     try:

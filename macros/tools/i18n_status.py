@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..core import languages
 from ..core.load import dotted, load_document
 from ..core.problems import DataError
 from ..core.languages import DEFAULT as DEFAULT_LANG
@@ -78,6 +79,7 @@ def _texts(value, place=()):
 
 def main(args: list[str]) -> int:
     root = Path(args[0]) if args else Path.cwd()
+    languages.configure(root)   # the project's declared languages
     gaps = page_gaps(root) + data_gaps(root)
     if not gaps:
         print("✓ 英文版完整 / the English edition is complete")

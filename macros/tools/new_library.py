@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..core import languages
 from ..core.schema import SLUG_PATTERN
 from ..core.years import EXPECTED_EN, EXPECTED_ZH, is_year_name
 from . import jsonschema_export, scaffold
@@ -174,6 +175,7 @@ def main(args: list[str]) -> int:
         name_zh = _checked_name(options.get("name_zh"), "zh")
         name_en = _checked_name(options.get("name_en"), "en")
         target = _checked_dir(options["dir"])
+        languages.configure(target)   # the languages of the project it makes: the engine's
         create(target, name_zh, name_en, year)
     except Refused as refused:
         print(f"✗ new-library：{refused}", file=sys.stderr)

@@ -37,7 +37,7 @@ import yaml
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel
 
-from ..core import chapters, sandbox, tables
+from ..core import chapters, languages, sandbox, tables
 from ..core.chapter_errors import NotAllowed
 from ..core.languages import CODES, DEFAULT
 from ..core.load import inside, shown_path
@@ -493,6 +493,7 @@ def _run(args: list[str], command: str, action, done_zh: str, done_en: str) -> i
     """Run *action* for the year in *args*: `python -m macros` has checked that it names one."""
     year = int(args[0])
     root = Path.cwd()
+    languages.configure(root)   # the project's declared languages
     for stop in ("SIGTERM", "SIGHUP"):   # SIGHUP: a closed terminal (not on Windows)
         if hasattr(signal, stop):
             signal.signal(getattr(signal, stop), _interrupted)
