@@ -44,7 +44,10 @@ from .years import is_year_name
 _EPOCH = re.compile(r"[0-9]{1,10}")   # ASCII digits: str.isdigit() also takes ² and ٣
 LATEST = 4102444800                  # 2100-01-01: no later date is a report's
 # Every folder of data/ or docs/ named as a year, for git: the shared content is the rest.
-_NOT_SHARED = (":(exclude,glob)data/[0-9][0-9][0-9][0-9]/**", ":(exclude,glob)docs/[0-9][0-9][0-9][0-9]/**")
+# Not the pages every year shares: each year's own folders, and the editors' JSON Schemas that
+# `python -m macros schema` regenerates when the engine changes (no reader sees them).
+_NOT_SHARED = (":(exclude,glob)data/[0-9][0-9][0-9][0-9]/**", ":(exclude,glob)docs/[0-9][0-9][0-9][0-9]/**",
+               ":(exclude,glob)data/schema/**")
 
 
 @dataclass(frozen=True)
