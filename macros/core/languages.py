@@ -35,6 +35,7 @@ class Language:
     ranges: str = ""
     casing: bool = False
     numerals: str = ""
+    typeface: str = "Noto Sans"   # the PDF's and the charts' family (languages.yaml explains)
     dates: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
