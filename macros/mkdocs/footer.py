@@ -35,6 +35,15 @@ def facts(config, site) -> dict:
     return out
 
 
+def not_found() -> list[dict]:
+    """What the page at a missing address (404.html) says, in every language, the original first:
+    that there is no such page, and the way on to each edition's home page and data page. One page
+    serves every edition, whatever language the address was in."""
+    return [{"tag": language.tag, "title": t("not_found.title", code), "text": t("not_found.text", code),
+             "links": [(prefix(code), t("not_found.home", code)), (prefix(code) + "data/", t("not_found.data", code))]}
+            for code, language in LANGUAGES.items()]
+
+
 def _updated(day, code: str) -> str:
     return t("footer.updated", code, date=fmt.date(day, code, with_year=True))
 
