@@ -15,7 +15,6 @@ from macros.core import fmt
 from macros.core.build_date import content_dates
 from macros.core.languages import LANGUAGES, prefix
 from macros.core.strings import t
-from macros.core.typeset import description as cut_description
 
 SITE_URL = "http://127.0.0.1:8000/"
 
@@ -56,17 +55,53 @@ def test_every_page_has_a_description_and_a_card_for_shared_links(archive):
         assert meta(source, "og:url") == SITE_URL + page.removesuffix("index.html")
         image = meta(source, "og:image")
         assert image.startswith(SITE_URL) and (archive / image.removeprefix(SITE_URL)).is_file(), page
-        # the description is the page's own first words, cut where a sentence ends
-        assert cut_description(described) == described
-        words = page_text(archive, page)
-        assert described.rstrip("…") in words or "年报：" in described or "Annual Report" in described, page
 
 
-def test_the_card_is_a_1200_by_630_image(archive):
-    png = (archive / "assets/card.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (1200, 630)
+def test_a_home_page_is_a_website_and_every_other_page_an_article(archive):
+    for page in pages(archive):
+        kind = meta((archive / page).read_text(encoding="utf-8"), "og:type")
+        assert kind == ("website" if page in ("index.html", "en/index.html") else "article"), (page, kind)
+
+
+def test_each_edition_shares_its_own_card_described_in_its_language(archive):
+    cards = {}
+    for page in pages(archive):
+        source = (archive / page).read_text(encoding="utf-8")
+        code = code_of(page)
+        cards.setdefault(code, set()).add(meta(source, "og:image"))
+        library = "示例区图书馆" if code == "zh" else "Example District Library"
+        assert meta(source, "og:image:alt") == t("archive_title", code, library=library), page
+    assert all(len(found) == 1 for found in cards.values()), cards
+    zh, en = (next(iter(cards[code])).removeprefix(SITE_URL) for code in ("zh", "en"))
+    assert zh != en and (archive / zh).read_bytes() != (archive / en).read_bytes()
+
+
+def test_a_chapter_is_described_by_its_title_and_report_unless_staff_wrote_one(archive):
+    for code in LANGUAGES:
+        source = (archive / prefix(code) / "2021/review/index.html").read_text(encoding="utf-8")
+        heading = text_of(re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S).group(1))
+        library = "示例区图书馆" if code == "zh" else "Example District Library"
+        described = meta(source, "description")
+        title = re.split(r"^第.章 |^Chapter \d+: ", heading)[-1]
+        assert described == t("chapter_description", code, chapter=title,
+                              report=t("report_title", code, year=2021, library=library)), described
+        # never the text's first words
+        assert described not in page_text(archive, prefix(code) + "2021/review/index.html")
+
+
+def test_a_description_staff_wrote_in_a_chapter_is_the_one_shared(project, tmp_path):
+    written = {"zh": "本馆全年的预算和支出。", "en": "The library’s budget & spending for the year."}
+    for code, words in written.items():
+        chapter = project / "docs/2020" / ("finance.md" if code == "zh" else f"finance.{code}.md")
+        text = chapter.read_text(encoding="utf-8")
+        assert text.startswith("---\n") and "description:" not in text.split("---")[1]
+        chapter.write_text(text.replace("---\n", f"---\ndescription: {words}\n", 1), encoding="utf-8")
+    site = built(project, tmp_path / "site")
+    for code, words in written.items():
+        source = (site / prefix(code) / "2020/finance/index.html").read_text(encoding="utf-8")
+        assert meta(source, "description") == meta(source, "og:description") == words
+    other = (site / "2020/plan/index.html").read_text(encoding="utf-8")
+    assert meta(other, "description") != written["zh"]
 
 
 def test_a_year_page_is_described_by_the_chapters_it_holds(archive):

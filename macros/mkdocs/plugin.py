@@ -148,15 +148,11 @@ class ReportPlugin(BasePlugin[ReportConfig]):
         if self.preview is not None and (kept := self.preview.restored(page, files)) is not None:
             return kept
         # Nothing in a page's content may act in a reader's browser, whatever wrote it (core/safe_markup.py).
-        # Then figures bound to their units, dotted names kept whole; the first paragraph as the page's
-        # description for search engines and shared links (core/typeset.py).
+        # Then figures bound to their units, dotted names kept whole (core/typeset.py).
         html = checked_content(html, page, self.build.preview)
-        content, first = typeset.typeset(html)
-        description = None
-        if first and not page.meta.get("description"):
-            description = page.meta["description"] = typeset.description(first)
+        content, _first = typeset.typeset(html)
         if self.preview is not None:
-            self.preview.keep(page, content, description)
+            self.preview.keep(page, content)
         return content
 
     def on_env(self, env, *, config, files):
