@@ -149,7 +149,7 @@ def test_the_footer_says_how_to_reach_the_library_and_when_the_report_was_update
         updated = dates.day(int(year.group(1)) if year else None)
         for fact in expected[code] + [t("footer.updated", code, date=fmt.date(updated, code, with_year=True))]:
             assert re.sub(r"\s", "", fact) in re.sub(r"\s", "", text_of(said)), (page, fact)
-        assert 'href="tel:0825-0000000"' in said
+        assert 'href="tel:0825-0000000"' in said and 'href="mailto:library@example.org"' in said
         statement = re.search(r'<a href="([^"]+)">' + re.escape(t("footer.accessibility", code)), said).group(1)
         target = (archive / page).parent / statement / "index.html"
         assert target.resolve() == (archive / prefix(code) / "accessibility/index.html").resolve(), (page, statement)
@@ -157,14 +157,33 @@ def test_the_footer_says_how_to_reach_the_library_and_when_the_report_was_update
 
 
 def test_the_footer_leaves_out_what_the_data_does_not_give(report):
-    said = text_of(footer((report / "2020/finance/index.html").read_text(encoding="utf-8")))
-    assert "地址：" in said and "电话" not in said and "开放时间" not in said and "ICP" not in said
+    for code in LANGUAGES:
+        source = footer((report / prefix(code) / "2020/finance/index.html").read_text(encoding="utf-8"))
+        said = text_of(source)
+        assert t("footer.address", code).strip() in said and "ICP" not in said
+        for key in ("footer.telephone", "footer.email", "footer.hours"):
+            assert t(key, code).strip() not in said, (code, key)   # no label without its value
+        assert "tel:" not in source and "mailto:" not in source
 
 
 def test_the_accessibility_statement_says_how_to_ask_for_another_format(archive):
     for code, words in (("zh", "文化路 1 号"), ("en", "1 Culture Road")):
         text = page_text(archive, prefix(code) + "accessibility/index.html")
         assert words in text.replace("\u00a0", " ") and "0825-0000000" in text
+
+
+def test_the_accessibility_statement_gives_its_dates_and_answering_time_from_the_data(archive, report):
+    import datetime as dt
+    for code in LANGUAGES:
+        # the archive's library.yaml gives both dates and the working days
+        text = page_text(archive, prefix(code) + "accessibility/index.html").replace("\u00a0", " ")
+        dates = t("statement.prepared_and_reviewed", code, prepared=fmt.date(dt.date(2021, 3, 1), code, with_year=True),
+                  reviewed=fmt.date(dt.date(2022, 2, 15), code, with_year=True))
+        assert dates.replace("\u00a0", " ") in text, code
+        assert t("statement.reply_within", code, days="5").replace("\u00a0", " ") in text, code
+        # anju-2020's gives no answering time, so the statement promises none
+        text = page_text(report, prefix(code) + "accessibility/index.html")
+        assert t("statement.reply_soon", code) in text and t("statement.reply_within", code, days="") not in text
 
 
 @pytest.fixture

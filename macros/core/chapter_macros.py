@@ -268,6 +268,34 @@ def contact(context):
 
 
 @jinja2.pass_context
+def reply_time(context):
+    """无障碍说明用：多久答复读者的请求（按 library.yaml 的 accessibility.reply_working_days；没有写时为“尽快”）。
+    For the accessibility statement: how soon a reader's request is answered (library.yaml's
+    accessibility.reply_working_days; "as soon as we can" where it gives none)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    days = statement.reply_working_days if statement is not None else None
+    if days is None:
+        return t("statement.reply_soon", page.locale)
+    return t("statement.reply_within", page.locale, days=fmt.number(days, page.locale))
+
+
+@jinja2.pass_context
+def statement_dates(context):
+    """无障碍说明用：说明的编写日期和最近一次复核日期（按 library.yaml 的 accessibility）。
+    For the accessibility statement: when it was prepared and last reviewed (library.yaml's accessibility)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    if statement is None or statement.prepared is None:
+        return render.todo(page.locale)
+    prepared = fmt.date(statement.prepared, page.locale, with_year=True)
+    if statement.reviewed is None:
+        return t("statement.prepared", page.locale, prepared=prepared)
+    return t("statement.prepared_and_reviewed", page.locale, prepared=prepared,
+             reviewed=fmt.date(statement.reviewed, page.locale, with_year=True))
+
+
+@jinja2.pass_context
 def archive(context):
     """历年年报列表，由新到旧，每年链接到年份首页。
     Every year's report, newest first, each linked to its page."""
@@ -380,8 +408,8 @@ def _named_item(lang: str) -> tuple[str, str]:
 
 
 MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
-          archive_title, contents, key_figures, pdf_download, archive, contact, data_download, downloads,
-          macro_reference,
+          archive_title, contents, key_figures, pdf_download, archive, contact, reply_time, statement_dates, data_download,
+          downloads, macro_reference,
           field_reference, code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}
