@@ -178,7 +178,7 @@ def test_the_accessibility_statement_gives_its_dates_and_answering_time_from_the
         # the archive's library.yaml gives both dates and the working days
         text = page_text(archive, prefix(code) + "accessibility/index.html").replace("\u00a0", " ")
         dates = t("statement.prepared_and_reviewed", code, prepared=fmt.date(dt.date(2021, 3, 1), code, with_year=True),
-                  reviewed=fmt.date(dt.date(2022, 2, 15), code, with_year=True))
+                  reviewed=fmt.date(dt.date(2021, 6, 15), code, with_year=True))
         assert dates.replace("\u00a0", " ") in text, code
         assert t("statement.reply_within", code, days="5").replace("\u00a0", " ") in text, code
         # anju-2020's gives no answering time, so the statement promises none
@@ -210,3 +210,14 @@ def test_markup_in_the_librarys_data_is_shown_as_text_never_run(hostile):
         said = footer(source)
         assert "&lt;svg onload=alert(3)&gt;" in said, page
         assert ("&lt;b&gt;周一&lt;/b&gt;" if not page.startswith("en/") else "&lt;iframe") in said, page
+
+
+def test_materials_own_words_read_as_a_readers_in_each_edition(archive):
+    # Material's English and Chinese as a program words them (partials/languages/ overrides them)
+    programs = ("404 - Not found", "Initializing search", "No matching documents", "Table of contents",
+                "正在初始化搜索引擎", "选择当前语言", "跳转至")
+    for page in [*pages(archive), "404.html"]:
+        source = (archive / page).read_text(encoding="utf-8")
+        assert not [words for words in programs if words in source], page
+        if page.startswith("en/"):   # and no interface word of the other edition
+            assert not re.search(r'(?:aria-label|placeholder|title)="[^"]*[\u4e00-\u9fff]', source), page
