@@ -277,7 +277,8 @@ def reply_time(context):
     days = statement.reply_working_days if statement is not None else None
     if days is None:
         return t("statement.reply_soon", page.locale)
-    return t("statement.reply_within", page.locale, days=fmt.number(days, page.locale))
+    key = "statement.reply_within_one" if days == 1 else "statement.reply_within"
+    return t(key, page.locale, days=fmt.number(days, page.locale))
 
 
 @jinja2.pass_context
