@@ -268,6 +268,35 @@ def contact(context):
 
 
 @jinja2.pass_context
+def reply_time(context):
+    """无障碍说明用：多久答复读者的请求（按 library.yaml 的 accessibility.reply_working_days；没有写时为“尽快”）。
+    For the accessibility statement: how soon a reader's request is answered (library.yaml's
+    accessibility.reply_working_days; "as soon as we can" where it gives none)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    days = statement.reply_working_days if statement is not None else None
+    if days is None:
+        return t("statement.reply_soon", page.locale)
+    key = "statement.reply_within_one" if days == 1 else "statement.reply_within"
+    return t(key, page.locale, days=fmt.number(days, page.locale))
+
+
+@jinja2.pass_context
+def statement_dates(context):
+    """无障碍说明用：说明的编写日期和最近一次复核日期（按 library.yaml 的 accessibility）。
+    For the accessibility statement: when it was prepared and last reviewed (library.yaml's accessibility)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    if statement is None or statement.prepared is None:
+        return render.todo(page.locale)
+    prepared = fmt.date(statement.prepared, page.locale, with_year=True)
+    if statement.reviewed is None:
+        return t("statement.prepared", page.locale, prepared=prepared)
+    return t("statement.prepared_and_reviewed", page.locale, prepared=prepared,
+             reviewed=fmt.date(statement.reviewed, page.locale, with_year=True))
+
+
+@jinja2.pass_context
 def archive(context):
     """历年年报列表，由新到旧，每年链接到年份首页。
     Every year's report, newest first, each linked to its page."""
@@ -279,10 +308,35 @@ def archive(context):
                            for y in page.years_shown])
 
 
+def _data_archive(page, y: int) -> dict:
+    """The link to year *y*'s data in one ZIP file, its words saying the year, the format and the size."""
+    found = page.site.years[y]
+    name = opendata.archive_name(page.site, y)
+    size = fmt.file_size(len(opendata.files(found, page.site)[name]), page.locale)
+    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size)}
+
+
+def _data_anchor(y: int) -> str:
+    """The data page's section for year *y*: a year page's data link leads there."""
+    return f"data-{y}"
+
+
+@jinja2.pass_context
+def data_download(context, year=None):
+    """年份首页用：一行链接，下载本年全部数据（ZIP，注明大小），并指向数据下载页中本年的各表格文件。
+    For the year's page: one line to download all the year's figures (ZIP, with its size), and the way
+    to each table's own file on the data page."""
+    page = _page(context)
+    y = _year(page, year).year
+    return render.data_download(_data_archive(page, y), page.link(f"{prefix(page.locale)}data/#{_data_anchor(y)}"),
+                                page.locale)
+
+
 @jinja2.pass_context
 def downloads(context, year=None):
-    """开放数据下载：每个表格的 CSV 和 JSON 及数据包说明；不写年份时列出每一年。
-    The open-data files of a year (or of every year shown): CSV, JSON and the data package."""
+    """数据下载页用：每年的全部数据（ZIP）、每个表格的 CSV 和 JSON 文件及各栏说明；不写年份时列出每一年。
+    For the data page: each year's data in one ZIP, each table's CSV and JSON files and what each
+    column means; every year shown unless a year is given."""
     page = _page(context)
     if not year and not page.years_shown:
         return _no_report_note(page)
@@ -291,14 +345,15 @@ def downloads(context, year=None):
     for y in years:
         found = page.site.years[y]
         sizes = opendata.files(found, page.site)
-        files = [{"file": f"{data.name}.csv", "title": data.title[page.locale], "links": [
+        files = [{"title": data.title[page.locale], "links": [
                      {"href": page.link(f"downloads/{y}/{data.name}.{ext}"), "format": ext.upper(),
                       "size": t("download.size", page.locale,
                                 size=fmt.file_size(len(sizes[f"{data.name}.{ext}"]), page.locale))}
                      for ext in ("csv", "json")]}
                  for data in opendata.datasets(found, page.site)]
         heading = None if year else t("report_title", page.locale, year=y, library=page.library_name)
-        blocks.append(render.downloads(heading, files, page.link(f"downloads/{y}/datapackage.json"), page.locale))
+        blocks.append(render.downloads(heading, _data_anchor(y), _data_archive(page, y), files,
+                                       page.link(f"downloads/{y}/datapackage.json"), page.locale))
     return "".join(blocks)
 
 
@@ -354,7 +409,8 @@ def _named_item(lang: str) -> tuple[str, str]:
 
 
 MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
-          archive_title, contents, key_figures, pdf_download, archive, contact, downloads, macro_reference,
+          archive_title, contents, key_figures, pdf_download, archive, contact, reply_time, statement_dates, data_download,
+          downloads, macro_reference,
           field_reference, code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}

@@ -254,12 +254,22 @@ def chart_figure(name: str, svgs: list[str], title: str, subtitle: str, source: 
                         source=source, table=Markup(table_html), table_label=interface("chart.table", lang))
 
 
-def downloads(heading: str | None, files: list[dict], package: str, lang: str) -> str:
-    """A year's open data on the data page: *heading* (where the page lists several years), its
-    *files* (file, title, and links: href, format, size) and its data *package*'s address."""
-    return render_block("downloads", heading=heading, rows=files, package=package,
+def downloads(heading: str | None, anchor: str, archive: dict, files: list[dict], package: str, lang: str) -> str:
+    """A year's open data on the data page: *heading* (where the page lists several years) with its
+    *anchor*, the year's data in one ZIP (*archive*: href, label), what each of its *files* holds
+    (title, and links: href, format, size) and its data *package* (what each column means)."""
+    return render_block("downloads", heading=heading, anchor=anchor, archive=archive, rows=files, package=package,
                         head=[interface(k, lang) for k in ("content", "formats")], dash=interface("dash", lang),
+                        package_label=interface("download.package_label", lang),
                         package_words=interface("download.package", lang))
+
+
+def data_download(archive: dict, data_page: str, lang: str) -> str:
+    """The year page's one line of data: the year's ZIP (*archive*: href, label) and the way to each
+    table's own file on the data page (*data_page*)."""
+    before, _, after = t("download.each_table", lang, page="\0").partition("\0")
+    return render_block("data-download", archive=archive, data_page=data_page, before=Markup(before),
+                        after=Markup(after), page_label=interface("download.data_page", lang))
 
 
 def problem_panel(title: str, message: str) -> str:

@@ -37,6 +37,7 @@ class Build:
     problem: DataError | None = None   # the data's mistakes (preview only: a build stops on them)
     pdfs: list[Future] = field(default_factory=list)   # every PDF of the build, made or being made
     workers: Workers = field(default_factory=Workers)
+    not_found: str | None = None   # the 404 page as the first language's build wrote it (every edition's words)
 
     @property
     def data_dir(self) -> Path:
