@@ -173,6 +173,7 @@ class Backend:
             return ""
         names = {p.relative_to(self.root).as_posix() for p in saved}
         blocks = re.split(r"\n(?=✗ )", result.stderr)
+        blocks = [b.split("\n\n", 1)[0] for b in blocks]   # the closing advice is for the terminal
         mine = [b.strip() for b in blocks if b.startswith("✗ ") and b[2:].split(":", 1)[0].split("，")[0].strip() in names]
         return "\n".join(mine)
 
