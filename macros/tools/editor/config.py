@@ -36,8 +36,6 @@ TOPIC_LABELS = {
 }
 DEFAULT_LOCALE = "zh"
 LOCALES = ["zh", "en"]
-# Which kind of figure a field holds: its BeforeValidator is the Quantity's check.
-_QUANTITY_OF_CHECK = {id(q.check.__func__): q for q in schema.QUANTITIES.values()}
 
 
 def label_and_hint(description: str | None, name: str) -> tuple[str, str]:
@@ -48,7 +46,8 @@ def label_and_hint(description: str | None, name: str) -> tuple[str, str]:
 
 
 def _quantity(annotation: Any) -> schema.Quantity | None:
-    """The kind of figure an annotation holds (Count, Money …), through Optional and Annotated."""
+    """The kind of figure an annotation holds (Count, Money …), through Optional and Annotated: its
+    BeforeValidator is the Quantity's own check."""
     for meta in getattr(annotation, "__metadata__", ()):
         func = getattr(meta, "func", None)
         owner = getattr(func, "__self__", None)
@@ -148,19 +147,22 @@ def chapter_years(root: Path) -> list[int]:
     return sorted(int(p.name) for p in docs.iterdir() if p.is_dir() and is_year_name(p.name)) if docs.is_dir() else []
 
 
-def build(root: Path, api: str) -> dict:
-    """The whole configuration for the project at *root*, its local backend at *api*."""
+def build(root: Path, api: str, topics: dict[str, type[BaseModel]] | None = None,
+          library: type[BaseModel] = schema.Library) -> dict:
+    """The whole configuration for the project at *root*, its local backend at *api*; the data model
+    is the schema's (tests hand in a model of their own)."""
+    topics = schema.TOPICS if topics is None else topics
     collections: list[dict] = [{
         "name": "library", "label": "图书馆 / library", "editor": {"preview": False},
         "files": [{"name": "library", "label": "馆名、地址和联系方式 / name, address and contact",
-                   "file": "data/library.yaml", "fields": model_fields(schema.Library)}],
+                   "file": "data/library.yaml", "fields": model_fields(library)}],
     }]
     for year in reversed(years(root)):
         collections.append({
             "name": f"data_{year}", "label": f"{year} 年数据 / {year} data",
-            "files": [{"name": f"{topic}_{year}", "label": f"{TOPIC_LABELS[topic][0]} / {TOPIC_LABELS[topic][1]}",
+            "files": [{"name": f"{topic}_{year}", "label": " / ".join(TOPIC_LABELS.get(topic, (topic,))),
                        "file": f"data/{year}/{topic}.yaml", "fields": model_fields(model)}
-                      for topic, model in schema.TOPICS.items()],
+                      for topic, model in topics.items()],
         })
     for year in reversed(chapter_years(root)):
         collections.append({

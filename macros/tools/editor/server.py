@@ -64,7 +64,9 @@ def editor_name(path: str) -> str:
     return path
 
 
-def disk_name(path: str) -> str:
+def disk_name(path: object) -> str:
+    if not isinstance(path, str):
+        raise Refused(400, "路径无效 / not a path")
     suffix = f".{config.DEFAULT_LOCALE}.md"
     return path[: -len(suffix)] + ".md" if path.startswith("docs/") and path.endswith(suffix) else path
 
@@ -78,7 +80,8 @@ def resolve(root: Path, path: object, folder: bool = False) -> Path:
     """The file (or folder) *path* names under *root*'s data/ or docs/, or Refused."""
     if not isinstance(path, str) or not path or len(path) > 300:
         raise Refused(400, "路径无效 / not a path")
-    if any(ord(c) < 0x20 or c == "\x7f" for c in path) or "\\" in path or path.startswith("/") or ":" in path:
+    if any(ord(c) < 0x20 or c == "\x7f" for c in path) or any(c in path for c in "\\:%") \
+            or path.startswith("/"):
         raise Refused(403, f"路径不可用 / path refused: {path!r}")
     parts = path.strip("/").split("/")
     if any(part in ("", ".", "..") for part in parts) or parts[0] not in TOP:
@@ -147,6 +150,8 @@ class Backend:
                 if not isinstance(raw, str):
                     raise Refused(400, "内容无效 / no content")
                 target = resolve(self.root, disk_name(path))
+                if not target.parent.is_dir():
+                    raise Refused(403, f"文件夹不存在 / no such folder: {path!r}")
                 before = target.read_text(encoding="utf-8") if target.exists() else None
                 after = written(before, raw, target.suffix)
                 if after != before:

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from ...core.languages import LANGUAGES
+
 STR, NULL, BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _RESOLVER = yaml.resolver.Resolver()
@@ -110,7 +112,7 @@ def block(node: yaml.Node, indent: int) -> str:
         lines = []
         for k, v in node.value:
             if isinstance(v, yaml.ScalarNode) or (isinstance(v, yaml.MappingNode) and all(
-                    isinstance(x, yaml.ScalarNode) for _, x in v.value)):
+                    isinstance(x, yaml.ScalarNode) and k2.value in LANGUAGES for k2, x in v.value)):
                 value = scalar(v, False) if isinstance(v, yaml.ScalarNode) else flow(v)
                 lines.append(f"{pad}{k.value}:{' ' + value if value else ''}\n")
             elif empty(v):
