@@ -244,6 +244,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        if kind.startswith("text/html"):
+            self.send_header("Content-Security-Policy", self.server.state.policy())
         self.end_headers()
         self.wfile.write(body)
 
@@ -314,6 +316,16 @@ class EditorState:
         self.backend = Backend(root)
         self.preview = preview
         self.vendored = set(json.loads(MANIFEST.read_text(encoding="utf-8"))["files"])
+
+    def policy(self) -> str:
+        """What the admin page may load: this server's files, and the preview in its frame; nothing
+        from elsewhere, whatever the bundle holds. (Decap compiles its configuration's schema with
+        ajv, which needs eval; its styles are set inline by emotion.)"""
+        preview = self.preview.rstrip("/")
+        return ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+                f"frame-src 'self' {preview}; child-src 'self' blob: {preview}; object-src 'none'; base-uri 'none'; "
+                "form-action 'none'; frame-ancestors 'none'")
 
     def pages(self) -> dict:
         """Where the preview shows each form's file: a chapter is its page; a data file, the year's
