@@ -244,3 +244,15 @@ def test_the_public_site_has_no_editor(tmp_path):
         if path.is_file() and path.suffix in (".html", ".js", ".json", ".xml"):
             text = path.read_text(encoding="utf-8", errors="replace")
             assert "decap" not in text.lower() and "/admin/" not in text, path
+
+
+def test_the_insert_a_figure_list_names_every_figure_of_the_year_with_its_macro_and_items_by_id():
+    from macros.tools.editor import names
+    listed = {n["name"]: n for n in names.year_names(FIXTURE, 2020)}
+    assert listed["finance.budget.total"]["macro"] == "{{ finance.budget.total | money }}"
+    assert listed["finance.budget.total"]["label"] == "预算合计，万元"
+    ids = [item["id"] for item in yaml.safe_load((FIXTURE / "data" / "2020" / "finance.yaml").read_text(
+        encoding="utf-8"))["budget"]["items"]]
+    assert all(f"finance.budget.items.{i}.amount" in listed for i in ids)
+    assert listed["staff.college_or_above_share"]["macro"].endswith("| pct }}")   # computed, quoted all the same
+    assert listed["activities.total"]["macro"] == "{{ activities.total | num }}"

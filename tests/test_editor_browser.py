@@ -144,12 +144,23 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
             getSelection().addRange(range);
         }""")
         page.keyboard.type("used")
+        # and a sentence with a figure picked from the year's data names, at the end of that paragraph
+        page.evaluate("""() => {
+            const text = [...document.querySelectorAll("[data-slate-string]")]
+                .find(e => e.textContent.includes("the library used")).firstChild;
+            getSelection().collapse(text, text.textContent.length);
+        }""")
+        page.keyboard.type(" The district budget was ")
+        page.locator("#report-figures").select_option("{{ finance.budget.total | money }}")
+        page.wait_for_timeout(200)
+        page.keyboard.type(".")
         save(page)
         expect(page.get_by_text("修改已保存").first).to_be_visible(timeout=30_000)
         assert git(project, "diff", "--name-only").split() == ["docs/2020/finance.en.md"]
         assert [line[0] for line in changed_lines(project)] == ["-", "+"]
         removed, added = changed_lines(project)
-        assert "the library spent {{" in removed and added == removed.replace("spent", "used", 1).replace("-", "+", 1)
+        assert "the library spent {{" in removed and added == removed.replace("spent", "used", 1).replace("-", "+", 1) \
+            + " The district budget was {{ finance.budget.total | money }}."
         assert check(project).returncode == 0
 
         # a new year, from the editor's own button, as `make new-year` makes it

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from ...core import languages
 from ...core.years import is_year_name
-from . import config, yamlpatch
+from . import config, names, yamlpatch
 from .vendor import MANIFEST, VENDOR
 
 HOST = "127.0.0.1"
@@ -344,7 +344,8 @@ class EditorState:
                 page = named if named.exists() else (reading[0] if reading else None)
                 slug = "" if page is None or page.stem == "index" else f"{page.stem}/"
                 shown[f"data/{year}/{topic}.yaml"] = f"{year}/{slug}"
-        return {"preview": self.preview, "pages": shown}
+        return {"preview": self.preview, "pages": shown,
+                "names": {str(year): names.year_names(root, year) for year in config.years(root)}}
 
 
 class Server(http.server.ThreadingHTTPServer):

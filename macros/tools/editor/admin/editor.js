@@ -40,6 +40,51 @@ window.CMS_MANUAL_INIT = true;
   }
   function status(text) { document.getElementById("report-status").textContent = text; }
 
+  // "Insert a figure": the year's data names, each with the macro that quotes it, put where the
+  // caret last was in a chapter (or copied, when no chapter has had the caret).
+  let caret = null;
+  document.addEventListener("selectionchange", function () {
+    const selection = getSelection();
+    if (!selection.rangeCount) return;
+    const range = selection.getRangeAt(0);
+    const node = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    const editor = node && node.closest("[data-slate-editor]");
+    if (editor) caret = {editor: editor, range: range.cloneRange()};
+  });
+  function figures(names) {
+    const select = document.getElementById("report-figures");
+    const shownYear = () => (/chapters_(\d{4})/.exec(location.hash) || [])[1];
+    function fill() {
+      select.length = 1;
+      for (const year of Object.keys(names).sort().reverse()) {
+        if (shownYear() && year !== shownYear()) continue;
+        const group = document.createElement("optgroup");
+        group.label = year;
+        for (const name of names[year]) group.append(new Option(`${name.label} · ${name.name}`, name.macro));
+        select.append(group);
+      }
+    }
+    fill();
+    window.addEventListener("hashchange", fill);
+    select.onchange = function () {
+      const macro = select.value;
+      select.value = "";
+      if (!macro) return;
+      if (!caret || !caret.editor.isConnected) {
+        navigator.clipboard.writeText(macro).then(() => status(`已复制 / copied: ${macro}`));
+        return;
+      }
+      // as if pasted where the caret was: the editor's own paste puts plain text in as typed
+      caret.editor.focus();
+      getSelection().removeAllRanges();
+      getSelection().addRange(caret.range);
+      const pasted = new DataTransfer();
+      pasted.setData("text/plain", macro);
+      setTimeout(() => caret.editor.dispatchEvent(
+        new ClipboardEvent("paste", {clipboardData: pasted, bubbles: true, cancelable: true})), 0);
+    };
+  }
+
   document.addEventListener("DOMContentLoaded", async function () {
     document.getElementById("report-problems-close").onclick = () => showProblems("");
     document.getElementById("report-new-year").onclick = async function () {
@@ -60,6 +105,8 @@ window.CMS_MANUAL_INIT = true;
     const CMS = window.CMS, h = window.h, createClass = window.createClass;
     const [config, report] = await Promise.all(
       ["config.json", "report.json"].map(name => realFetch(name).then(r => r.json())));
+
+    figures(report.names);
 
     // A figure as typed: "12%" or "1,234" reach the check, which says how to type it.
     CMS.registerWidget("figure", createClass({
