@@ -259,3 +259,22 @@ def test_the_insert_a_figure_list_names_every_figure_of_the_year_with_its_macro_
     assert all(f"finance.budget.items.{i}.amount" in listed for i in ids)
     assert listed["staff.college_or_above_share"]["macro"].endswith("| pct }}")   # computed, quoted all the same
     assert listed["activities.total"]["macro"] == "{{ activities.total | num }}"
+
+
+@pytest.mark.parametrize("body", [b"[]", b"{", b"\xff", b'{"action": "persistEntry", "params": {"dataFiles": 5}}',
+                                  b'{"action": "entriesByFiles", "params": {"files": [7]}}', b'{"action": "nope"}',
+                                  b'{"action": "getEntry", "params": "x"}'])
+def test_a_malformed_request_is_answered_with_a_refusal_and_changes_nothing(project, body):
+    editor = server.Server(project, 0, "http://127.0.0.1:1/")
+    threading.Thread(target=editor.serve_forever, daemon=True).start()
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    try:
+        host, port = editor.server_address
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("POST", "/api/v1", body=body, headers={"Host": f"{host}:{port}"})
+        answer = connection.getresponse()
+        assert 400 <= answer.status < 500 and "error" in json.loads(answer.read())
+    finally:
+        editor.shutdown()
+        editor.server_close()
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before

@@ -126,8 +126,12 @@ class Backend:
                            and p.is_file() and not p.is_symlink())
             return [self.entry(editor_name(p.relative_to(self.root).as_posix())) for p in found]
         if action == "entriesByFiles":
-            return [dict(self.entry(f.get("path")), file={**self.entry(f.get("path"))["file"], "label": f.get("label")})
-                    for f in params.get("files") or []]
+            found = []
+            for wanted in params.get("files") or []:
+                entry = self.entry(wanted.get("path") if isinstance(wanted, dict) else None)
+                entry["file"]["label"] = wanted.get("label")
+                found.append(entry)
+            return found
         if action == "getEntry":
             return self.entry(params.get("path"))
         if action == "persistEntry":
@@ -307,8 +311,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise Refused(404, "not found")
         except Refused as refused:
             return self._json(refused.status, {"error": str(refused)})
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
             return self._json(400, {"error": "请求无效 / not a request"})
+        except OSError as err:   # a file that could not be read or written: said, never a dropped connection
+            return self._json(500, {"error": f"无法读写文件 / could not read or write a file: {err.strerror}"})
 
 
 class EditorState:
