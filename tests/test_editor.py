@@ -278,3 +278,12 @@ def test_a_malformed_request_is_answered_with_a_refusal_and_changes_nothing(proj
         editor.shutdown()
         editor.server_close()
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_a_draft_year_is_marked_as_a_draft_in_the_editor(tmp_path):
+    project = copy_project(tmp_path / "project", "archive")
+    report = project / "data" / "2021" / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("draft: false", "draft: true"), encoding="utf-8")
+    labels = [c["label"] for c in config.build(project, "http://127.0.0.1:1/api/v1")["collections"]]
+    assert "2021 年数据（草稿）/ 2021 data (draft)" in labels and "2021 年章节（草稿）/ 2021 chapters (draft)" in labels
+    assert "2020 年数据 / 2020 data" in labels

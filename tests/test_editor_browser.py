@@ -145,9 +145,13 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
         }""")
         page.keyboard.type("used")
         # and a sentence with a figure picked from the year's data names, at the end of that paragraph
-        page.evaluate("""() => {
-            const text = [...document.querySelectorAll("[data-slate-string]")]
-                .find(e => e.textContent.includes("the library used")).firstChild;
+        page.wait_for_function("""() => [...document.querySelectorAll("[data-slate-node=element]")]
+            .some(e => e.textContent.includes("the library used"))""")
+        page.evaluate("""() => {   // the caret at the end of that paragraph
+            const paragraph = [...document.querySelectorAll("[data-slate-node=element]")]
+                .find(e => e.textContent.includes("the library used"));
+            const strings = paragraph.querySelectorAll("[data-slate-string]");
+            const text = strings[strings.length - 1].firstChild;
             getSelection().collapse(text, text.textContent.length);
         }""")
         page.keyboard.type(" The district budget was ")
@@ -169,7 +173,7 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
         expect(page.locator("#report-problems")).to_be_hidden()
         page.wait_for_load_state()   # the editor reloads with the new year's forms and chapters
         page.goto(admin + "#/collections/data_2021")
-        expect(page.get_by_text("2021 年数据 / 2021 data").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("2021 年数据（草稿）/ 2021 data (draft)").first).to_be_visible(timeout=30_000)
 
         # the commit button commits data/ and docs/ with the message staff give
         page.get_by_role("button", name=re.compile("提交改动")).click()

@@ -19,6 +19,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from ...core import schema
@@ -142,6 +143,23 @@ def years(root: Path) -> list[int]:
     return sorted(int(p.name) for p in data.iterdir() if p.is_dir() and is_year_name(p.name)) if data.is_dir() else []
 
 
+def is_draft(root: Path, year: int) -> bool:
+    """Whether *year* is a draft, as its report.yaml says (read as text: the form must open even
+    when the file does not pass the checks, so that staff can fix it there)."""
+    try:
+        return bool((yaml.safe_load((root / "data" / str(year) / "report.yaml").read_text(encoding="utf-8"))
+                     or {}).get("draft"))
+    except (OSError, yaml.YAMLError, AttributeError):
+        return False
+
+
+def _label(year: int, root: Path, zh: str, en: str) -> str:
+    """'2021 年数据（草稿）/ 2021 data (draft)': a draft marked, in the house's spacing."""
+    if is_draft(root, year):
+        return f"{year} 年{zh}（草稿）/ {year} {en} (draft)"
+    return f"{year} 年{zh} / {year} {en}"
+
+
 def chapter_years(root: Path) -> list[int]:
     docs = root / "docs"
     return sorted(int(p.name) for p in docs.iterdir() if p.is_dir() and is_year_name(p.name)) if docs.is_dir() else []
@@ -159,14 +177,14 @@ def build(root: Path, api: str, topics: dict[str, type[BaseModel]] | None = None
     }]
     for year in reversed(years(root)):
         collections.append({
-            "name": f"data_{year}", "label": f"{year} 年数据 / {year} data",
+            "name": f"data_{year}", "label": _label(year, root, "数据", "data"),
             "files": [{"name": f"{topic}_{year}", "label": " / ".join(TOPIC_LABELS.get(topic, (topic,))),
                        "file": f"data/{year}/{topic}.yaml", "fields": model_fields(model)}
                       for topic, model in topics.items()],
         })
     for year in reversed(chapter_years(root)):
         collections.append({
-            "name": f"chapters_{year}", "label": f"{year} 年章节 / {year} chapters",
+            "name": f"chapters_{year}", "label": _label(year, root, "章节", "chapters"),
             "folder": f"docs/{year}", "extension": "md", "format": "frontmatter",
             "create": False, "delete": False, "i18n": True,
             "identifier_field": "body", "summary": "{{filename}}",
