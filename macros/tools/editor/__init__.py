@@ -37,6 +37,20 @@ Why Decap CMS 3.16.3 rather than Sveltia CMS 0.221.1 (both MIT, both on npm, com
   only for backends and media libraries this configuration does not use; the end-to-end test
   asserts the admin makes no request off 127.0.0.1.
 
+Decisions inside the choice
+
+- A figure is typed as text (the ``figure`` widget, admin/editor.js), not in Decap's ``number``
+  widget: a browser's number field cannot hold "12%" or "1,234", so staff would never be told how
+  to type a figure; typed as text, it reaches `make check`, which says so in its own words. The
+  form shows the schema's range in the hint; the check enforces it.
+- A save the check refuses puts the files back as they were and shows the check's message above
+  the form, which keeps what staff typed: the preview and the files on disk stay sound, and the
+  mistake is fixed in the form. Only problems in the files just saved refuse a save.
+- An optional part is taken out of the file by emptying every field in it, and added by filling
+  it in: Decap has no "remove this object" control.
+- An event's ``figures`` (a map of names of the account's own choosing) is not in the form; the
+  writer never removes what the form does not show.
+
 Online (documented, not built yet): the same configuration with ``backend: {name: gitea |
 gitlab | github, repo: …, api_root: …}`` and ``publish_mode: editorial_workflow``; there the
 chapters need Decap's locale-suffixed names or Sveltia's ``omit_default_locale_from_filename``,
