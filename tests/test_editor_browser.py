@@ -2,7 +2,7 @@
 fixture in a git repository of its own: the server starts; the editor loads with no request off
 127.0.0.1; a figure changed in the finance form changes exactly its line of the YAML file, the
 project's checks still pass and the real preview shows the new figure; a figure typed as "12%"
-is refused with the message `make check` gives, and the file is left as it was; a sentence of an
+is refused with the message `make check` gives, and the file is never written; a sentence of an
 English chapter changes x.en.md only; a new year starts from the editor's own button."""
 from __future__ import annotations
 
@@ -114,11 +114,12 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
 
         # "12%" in a figure: the message `make check` gives, and the file as it was
         fund = field(page, "中央下拨免费开放资金")
+        untouched = finance.stat().st_mtime_ns
         fund.fill("12%")
         save(page)
         problems = page.locator("#report-problems pre")
         expect(problems).to_contain_text("central_free_opening_fund", timeout=30_000)
-        assert git(project, "status", "--porcelain") == ""
+        assert git(project, "status", "--porcelain") == "" and finance.stat().st_mtime_ns == untouched   # never written
         finance.write_text(finance.read_text(encoding="utf-8").replace("19.75", "12%", 1), encoding="utf-8")
         told = check(project).stderr
         finance.write_text(before.replace("18   #", "19.75   #"), encoding="utf-8")

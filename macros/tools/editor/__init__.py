@@ -43,9 +43,10 @@ Decisions inside the choice
   widget: a browser's number field cannot hold "12%" or "1,234", so staff would never be told how
   to type a figure; typed as text, it reaches `make check`, which says so in its own words. The
   form shows the schema's range in the hint; the check enforces it.
-- A save the check refuses puts the files back as they were and shows the check's message above
+- A save is checked before it is written, on a staged copy of the project (hard links under
+  .cache/); a save the check refuses never reaches the files, and the check's message shows above
   the form, which keeps what staff typed: the preview and the files on disk stay sound, and the
-  mistake is fixed in the form. Only problems in the files just saved refuse a save.
+  mistake is fixed in the form. Only problems in the files being saved refuse a save.
 - An optional part is taken out of the file by emptying every field in it, and added by filling
   it in: Decap has no "remove this object" control.
 - An event's ``figures`` (a map of names of the account's own choosing) is not in the form; the

@@ -8,8 +8,9 @@ The server does three things, and listens on 127.0.0.1 only:
   file-system mode: entriesByFolder, getEntry, persistEntry …), written here rather than run
   from npm, so that saving goes through this project's own writer and checks: a data file is
   patched line by line (yamlpatch.py), then ``python -m macros check`` (what `make check`
-  runs) reads the project; a problem it finds in a file just saved puts the file back as it
-  was and comes back as the check's own message (file, line, field, expected, found);
+  runs) reads the project as it would be with the save, in a staged copy; a problem it finds in
+  a file being saved refuses the save, which never reaches the files, and comes back as the
+  check's own message (file, line, field, expected, found);
 - ``/api/new-year`` and ``/api/commit``: `make new-year`, and a commit of data/ and docs/.
 
 Only paths under the project's data/ and docs/ are read or written: a path with ``..``, an
@@ -24,6 +25,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,6 +45,7 @@ ADMIN = Path(__file__).resolve().parent / "admin"
 ADMIN_FILES = {"index.html": "text/html; charset=utf-8", "editor.js": "text/javascript; charset=utf-8",
                "editor.css": "text/css; charset=utf-8"}
 KINDS = (".yaml", ".md")
+STAGED = ("data", "docs", "locales", "mkdocs.yml")   # what `make check` reads of a project
 TOP = ("data", "docs")
 LIMIT = 2 * 2**20   # a request body larger than any data file or chapter is refused
 
@@ -146,8 +149,9 @@ class Backend:
         raise Refused(422, f"不支持的操作 / unsupported action: {action!r}")
 
     def persist(self, files: list[tuple[object, object]]) -> dict:
-        """Write what changed, check the project as `make check` does, and put the files back when
-        the check finds a problem in one of them."""
+        """Check the project as `make check` would find it with the files saved, in a staged copy;
+        write them only when the check finds no problem in them. A refused save never touches
+        the project: the preview keeps showing the last sound page."""
         with self.lock:
             plan = []
             for path, raw in files:
@@ -159,28 +163,39 @@ class Backend:
                 before = target.read_text(encoding="utf-8") if target.exists() else None
                 after = written(before, raw, target.suffix)
                 if after != before:
-                    plan.append((target, before, after))
-            for target, _, after in plan:
-                target.write_text(after, encoding="utf-8", newline="")
+                    plan.append((target.relative_to(self.root), after))
             if not plan:
                 return {"message": "没有改动 / nothing changed"}
-            problems = self.check([t for t, _, _ in plan])
+            problems = self.check(plan)
             if problems:
-                for target, before, _ in plan:
-                    if before is None:
-                        target.unlink()
-                    else:
-                        target.write_text(before, encoding="utf-8", newline="")
                 raise Refused(422, problems)
+            for relative, after in plan:
+                (self.root / relative).write_text(after, encoding="utf-8", newline="")
             return {"message": "entry persisted"}
 
-    def check(self, saved: list[Path]) -> str:
-        """The problems `make check` finds in the files just *saved*, as it words them; '' when none."""
-        result = subprocess.run([sys.executable, "-m", "macros", "check"], cwd=self.root, capture_output=True,
-                                text=True, encoding="utf-8", env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    def check(self, plan: list[tuple[Path, str]]) -> str:
+        """The problems `make check` finds in the files of *plan* once saved, as it words them; ''
+        when none. It runs in a copy of what it reads (files linked, not copied: a photo costs no
+        room) under .cache/, which the preview does not watch and git does not keep."""
+        stage = self.root / ".cache" / "editor-check"
+        shutil.rmtree(stage, ignore_errors=True)
+        try:
+            for top in STAGED:
+                source = self.root / top
+                for path in [source] if source.is_file() else sorted(source.rglob("*")) if source.is_dir() else []:
+                    if path.is_file() and not path.is_symlink():
+                        _link(path, stage / path.relative_to(self.root))
+            for relative, after in plan:
+                (stage / relative).unlink(missing_ok=True)   # never written through the link
+                (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+                (stage / relative).write_text(after, encoding="utf-8", newline="")
+            result = subprocess.run([sys.executable, "-m", "macros", "check"], cwd=stage, capture_output=True,
+                                    text=True, encoding="utf-8", env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
         if result.returncode == 0:
             return ""
-        names = {p.relative_to(self.root).as_posix() for p in saved}
+        names = {relative.as_posix() for relative, _ in plan}
         blocks = re.split(r"\n(?=✗ )", result.stderr)
         blocks = [b.split("\n\n", 1)[0] for b in blocks]   # the closing advice is for the terminal
         mine = [b.strip() for b in blocks if b.startswith("✗ ") and b[2:].split(":", 1)[0].split("，")[0].strip() in names]
@@ -210,6 +225,14 @@ class Backend:
 
 
 _FRONT = re.compile(r"\A---\r?\n(.*?)^---[ \t]*\r?\n", re.S | re.M)
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:   # a file system without hard links
+        shutil.copy2(source, target)
 
 
 def written(before: str | None, raw: str, suffix: str) -> str:
