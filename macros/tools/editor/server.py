@@ -398,11 +398,29 @@ def free_port(wanted: int) -> int:
     raise SystemExit(f"端口 {wanted} 起都被占用 / ports from {wanted} are all in use")
 
 
+def open_in_desktop_browser(address: str) -> None:
+    """Open *address* where the machine has a desktop browser; never a browser that would take over
+    the terminal (w3m, lynx) the preview's messages are written to."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return   # no desktop here (a server, or WSL without one): the address printed is what to open
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return
+    if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
+        return   # a text-mode browser
+    browser.open(address)
+
+
 def _port(name: str, default: int) -> int:
     text = os.environ.get(name) or str(default)
     if not (text.isascii() and text.isdigit() and 1024 <= int(text) <= 65535):
         raise SystemExit(f"{name} 应为 1024 到 65535 之间的数字 / {name} must be a number from 1024 to 65535")
     return int(text)
+
+
+def _stopped(signum, frame):
+    raise KeyboardInterrupt   # a stop (kill, a closed terminal) stops the preview too, as Ctrl-C does
 
 
 def main(args: list[str]) -> int:
@@ -420,11 +438,8 @@ def main(args: list[str]) -> int:
     print(f"编辑器 / the editor: {address}\n预览 / the preview: http://{HOST}:{preview_port}/\n"
           "关闭：按 Ctrl-C / to stop: press Ctrl-C", flush=True)
     if os.environ.get("REPORT_OPEN_BROWSER", "1") == "1" and sys.stdout.isatty():
-        try:
-            webbrowser.get().open(address)
-        except webbrowser.Error:
-            pass   # no desktop browser here: the address above is what to open
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        open_in_desktop_browser(address)
+    signal.signal(signal.SIGTERM, _stopped)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
