@@ -131,7 +131,8 @@ def block(node: yaml.Node, indent: int) -> str:
 
 def flow(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "{" + ", ".join(f"{k.value}: {flow(v)}" for k, v in node.value if not empty(v)) + "}"
+        # every key kept, an empty one as null: a new item's blank name still says what it lacks
+        return "{" + ", ".join(f"{k.value}: {flow(v)}" for k, v in node.value) + "}"
     if isinstance(node, yaml.SequenceNode):
         return "[" + ", ".join(flow(v) for v in node.value) + "]"
     return scalar(node, flow=True)
