@@ -32,6 +32,7 @@ COMMANDS = {
     "new-library": ("new_library", "main", {}, None),
     "edit": ("editor.server", "main", {}, None),
     "vendor-editor": ("editor.vendor", "main", {}, None),
+    "editor-site": ("editor.online", "main", {}, None),
 }
 # argument -> (what it must be, expected zh, expected en, an example)
 ARGUMENTS = {
