@@ -80,3 +80,39 @@ def test_the_hashed_requirements_pin_exactly_what_requirements_txt_pins():
     hashed = re.findall(r"^(\S+)==\S+ \\\n(?:    --hash=sha256:[0-9a-f]{64} \\\n)*    --hash=sha256:[0-9a-f]{64}\n",
                         text, re.M)
     assert len(hashed) == len(pins(text))
+
+
+# ------------------------------------------------------------ pull requests (the online editor's changes)
+
+STARTER = ROOT / "macros/starter"
+WORKFLOWS = [WORKFLOW, STARTER / ".github/workflows/site.yml"]
+GITLAB = STARTER / ".gitlab-ci.yml"
+
+
+def test_every_pull_request_is_checked_and_its_built_site_attached_and_only_main_publishes():
+    """The online editor makes each change a branch and a pull request: CI checks it and attaches the
+    built site; merging (a push to main) is what publishes."""
+    for path in WORKFLOWS:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert "pull_request" in spec[True] and spec[True]["push"]["branches"] == ["main"], path  # `on:` reads as True
+        for name, job in spec["jobs"].items():
+            uploads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+            runs = " ".join(s.get("run", "") for s in job["steps"])
+            if "if" not in job:   # the job every pull request runs
+                assert uploads and uploads[0]["with"]["path"] == "site/", (path, name)
+                assert "make build" in runs or "mkdocs build --strict" in runs, (path, name)
+            else:                 # a publishing job: main only, never a pull request
+                assert "refs/heads/main" in job["if"] and "pull_request" in job["if"], (path, name)
+
+
+def test_gitlab_runs_the_same_checks_on_every_merge_request_attaches_the_site_and_publishes_main():
+    spec = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    starter = yaml.safe_load((STARTER / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    github_runs = [s["run"] for s in starter["jobs"]["build"]["steps"] if s.get("run", "").startswith(("python -m macros", "mkdocs"))]
+    assert github_runs == ["python -m macros check", "mkdocs build --strict"]
+    build = spec["build"]
+    assert [line for line in build["script"] if line in github_runs] == github_runs
+    assert build["artifacts"]["paths"] == ["site/"] and build["artifacts"]["expose_as"]
+    assert {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'} in spec["workflow"]["rules"]
+    assert spec["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert spec["pages"]["needs"] == ["build"] and spec["pages"]["artifacts"]["paths"] == ["public"]
