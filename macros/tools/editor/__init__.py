@@ -52,8 +52,10 @@ Decisions inside the choice
 - An event's ``figures`` (a map of names of the account's own choosing) is not in the form; the
   writer never removes what the form does not show.
 
-Online (documented, not built yet): the same configuration with ``backend: {name: gitea |
-gitlab | github, repo: …, api_root: …}`` and ``publish_mode: editorial_workflow``; there the
-chapters need Decap's locale-suffixed names or Sveltia's ``omit_default_locale_from_filename``,
-which is the point at which switching to Sveltia for the online editor should be weighed again.
+Online (online.py, ``python -m macros editor-site DIR``): the same forms with Decap's ``forgejo``,
+``gitea``, ``gitlab`` or ``github`` backend, from the project's data/editor.yaml, and the editorial
+workflow where Decap has it (not on ``gitea``: saves go to a working branch, one pull request).
+Decap names the default locale's twin x.zh.md and 3.16.3 has no option to omit it, so online each
+chapter is a file under its own name; Sveltia's ``omit_default_locale_from_filename`` would give
+side-by-side twins online, which is when switching should be weighed again.
 """
