@@ -196,7 +196,7 @@ def test_chapters_keep_their_names_the_chinese_one_without_a_language(project):
 
 def test_the_server_answers_only_on_127_0_0_1_and_only_to_its_own_address(project):
     editor = server.Server(project, 0, "http://127.0.0.1:1/")
-    threading.Thread(target=editor.serve_forever, daemon=True).start()
+    threading.Thread(target=editor.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()   # a quick shutdown
     try:
         host, port = editor.server_address
         assert host == "127.0.0.1"
@@ -266,7 +266,7 @@ def test_the_insert_a_figure_list_names_every_figure_of_the_year_with_its_macro_
                                   b'{"action": "getEntry", "params": "x"}'])
 def test_a_malformed_request_is_answered_with_a_refusal_and_changes_nothing(project, body):
     editor = server.Server(project, 0, "http://127.0.0.1:1/")
-    threading.Thread(target=editor.serve_forever, daemon=True).start()
+    threading.Thread(target=editor.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()   # a quick shutdown
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     try:
         host, port = editor.server_address

@@ -130,7 +130,7 @@ def admins(tmp_path_factory):
     for host, (settings, _) in HOSTS.items():
         online.write(project(top / "projects" / host, settings), top / host)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(top)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
 
