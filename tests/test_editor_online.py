@@ -18,7 +18,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from macros.core.problems import DataError
 from macros.tools.editor import online
 
@@ -116,6 +116,13 @@ def test_the_command_writes_the_admin_or_says_what_is_wrong(tmp_path):
     assert "Traceback" not in run.stderr and not (tmp_path / "again").exists()
 
 
+def test_the_settings_file_leaves_the_projects_checks_as_they_were(tmp_path):
+    root = copy_project(tmp_path / "project", "anju-2020")
+    (root / "data" / "editor.yaml").write_text(HOSTS["forgejo"][0], encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "macros", "check"], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
 # ------------------------------------------------------------ in Chromium, one admin per host
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -149,6 +156,7 @@ def test_each_hosts_admin_loads_and_offers_that_hosts_login_with_no_request_off_
     context.route("**/*", route)
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)   # a CSP refusal, say
     try:
         page.goto(f"{admins}{host}/")
         login = page.get_by_role("button", name=HOSTS[host][1])
