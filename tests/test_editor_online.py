@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +20,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, built, copy_project
 from macros.core.problems import DataError
 from macros.tools.editor import online
 
@@ -126,6 +128,8 @@ def test_the_settings_file_leaves_the_projects_checks_as_they_were(tmp_path):
 # ------------------------------------------------------------ in Chromium, one admin per host
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+
     def log_message(self, *args):
         pass
 
@@ -166,3 +170,60 @@ def test_each_hosts_admin_loads_and_offers_that_hosts_login_with_no_request_off_
         context.close()
     assert [u for u in asked if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "blob:"))] == []
     assert errors == []
+
+
+def test_a_chapter_saved_by_the_online_editor_keeps_its_name_and_the_site_builds_from_it(browser, tmp_path):
+    """Decap writes the online chapters collection through its own code (its in-memory ``test-repo``
+    backend stands in for the git host): the Chinese chapter comes back as x.md, never x.zh.md, only
+    that file changes, and the real build makes its page with the new title and no other."""
+    root = copy_project(tmp_path / "project", "anju-2020")
+    (root / "data" / "editor.yaml").write_text(HOSTS["forgejo"][0], encoding="utf-8")
+    made = online.build(root, online.read_settings(root))
+    # test-repo lists media from a top-level folder of its own, which the in-memory tree gives empty
+    made["backend"], made["publish_mode"], made["media_folder"] = {"name": "test-repo"}, "simple", "media"
+    folder = tmp_path / "admin"
+    online.write(root, folder)
+    (folder / "config.yml").write_text(yaml.safe_dump(made, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tree: dict = {"media": {}}
+    for path in sorted(root.glob("data/**/*.yaml")) + sorted(root.glob("docs/2020/*.md")):
+        here = tree
+        for part in path.relative_to(root).parts[:-1]:
+            here = here.setdefault(part, {})
+        here[path.name] = {"content": path.read_text(encoding="utf-8")}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    context = browser.new_context(locale="zh-CN")
+    context.add_init_script(f"window.repoFiles = {json.dumps(tree)};")
+    context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1" else r.abort())
+    page = context.new_page()
+    page.on("dialog", lambda d: d.accept())
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/#/collections/chapters_2020/entries/finance_zh_2020")
+        title = page.get_by_label("标题 / title")
+        expect(title).to_have_value("经费情况", timeout=15_000)
+        title.fill("经费情况与预算")
+        page.get_by_role("button", name=re.compile("^发布")).first.click()
+        page.get_by_text(re.compile("^立即发布$")).first.click()
+        expect(page.get_by_text("已发布").first).to_be_visible(timeout=15_000)
+        after = page.evaluate("""() => { const out = {};
+            (function walk(node, at) { for (const [name, value] of Object.entries(node))
+                if ("content" in value && typeof value.content === "string") out[at + name] = value.content;
+                else walk(value, at + name + "/"); })(window.repoFiles.docs, "docs/");
+            return out; }""")
+    finally:
+        context.close()
+        server.shutdown()
+    before = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in root.glob("docs/2020/*.md")}
+    assert set(after) == set(before)                      # no x.zh.md, nothing new
+    changed = [name for name in after if after[name] != before[name]]
+    assert changed == ["docs/2020/finance.md"]
+    old, new = before["docs/2020/finance.md"], after["docs/2020/finance.md"]
+    assert new.replace("经费情况与预算", "经费情况", 1) == old   # every other byte as it was
+    (root / "docs/2020/finance.md").write_text(new, encoding="utf-8")
+    site = built(root, tmp_path / "site")
+    assert "经费情况与预算" in (site / "2020" / "finance" / "index.html").read_text(encoding="utf-8")
+    assert not list(site.rglob("finance.zh*"))

@@ -151,8 +151,10 @@ def chapter_collections(root: Path) -> list[dict]:
                 if twin.is_file():
                     files.append({"name": f"{page.stem}_{code}_{year}", "label": f"{page.stem} · {language}",
                                   "file": twin.relative_to(root).as_posix(), "fields": chapter_fields()})
+        # yaml-frontmatter, not Decap's guess: a chapter without front matter (a year's cover in
+        # English, say) is "Unrecognized front-matter format" to the guess, and fails to open
         out.append({"name": f"chapters_{year}", "label": config._label(year, root, "章节", "chapters"),
-                    "editor": {"preview": False}, "files": files})
+                    "format": "yaml-frontmatter", "editor": {"preview": False}, "files": files})
     return out
 
 
