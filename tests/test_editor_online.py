@@ -227,3 +227,12 @@ def test_a_chapter_saved_by_the_online_editor_keeps_its_name_and_the_site_builds
     site = built(root, tmp_path / "site")
     assert "经费情况与预算" in (site / "2020" / "finance" / "index.html").read_text(encoding="utf-8")
     assert not list(site.rglob("finance.zh*"))
+
+
+def test_a_page_titled_by_its_heading_gets_no_title_field_to_blank(tmp_path):
+    """Decap writes an emptied title as title: "", which would blank the page's title."""
+    root = project(tmp_path, HOSTS["forgejo"][0])
+    files = {f["file"]: [field["name"] for field in f["fields"]]
+             for c in online.build(root, online.read_settings(root))["collections"] for f in c.get("files", [])
+             if f["file"].startswith("docs/")}
+    assert files["docs/2020/index.en.md"] == ["body"] and files["docs/2020/finance.en.md"] == ["title", "body"]

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ...core.chapters import front_matter
 from ...core.load import dotted, load_document
 from ...core.problems import DataError, Problem
 from . import config
@@ -150,7 +151,7 @@ def chapter_collections(root: Path) -> list[dict]:
             for twin, (language, code) in ((page, ("中文", "zh")), (page.with_name(f"{page.stem}.en.md"), ("English", "en"))):
                 if twin.is_file():
                     files.append({"name": f"{page.stem}_{code}_{year}", "label": f"{page.stem} · {language}",
-                                  "file": twin.relative_to(root).as_posix(), "fields": chapter_fields()})
+                                  "file": twin.relative_to(root).as_posix(), "fields": chapter_fields(twin)})
         # yaml-frontmatter, not Decap's guess: a chapter without front matter (a year's cover in
         # English, say) is "Unrecognized front-matter format" to the guess, and fails to open
         out.append({"name": f"chapters_{year}", "label": config._label(year, root, "章节", "chapters"),
@@ -158,10 +159,18 @@ def chapter_collections(root: Path) -> list[dict]:
     return out
 
 
-def chapter_fields() -> list[dict]:
-    return [{"name": "title", "label": "标题 / title", "widget": "string", "required": False},
-            {"name": "body", "label": "正文 / text", "widget": "markdown", "modes": ["raw"],
-             "hint": "宏 {{ … }} 保持原样 / macros stay as written"}]
+def chapter_fields(path: Path) -> list[dict]:
+    """A chapter's title (where its front matter has one) and its text. A page titled by its heading
+    (a year's cover) gets no title field: Decap would write an emptied one as ``title: ""``, which
+    blanks the page's title. Front matter the form does not show is kept as it was (Decap keeps
+    fields it does not know)."""
+    body = {"name": "body", "label": "正文 / text", "widget": "markdown", "modes": ["raw"],
+            "hint": "宏 {{ … }} 保持原样 / macros stay as written"}
+    try:
+        titled = "title" in front_matter(path)
+    except DataError:   # a chapter the checks refuse still opens, to be fixed in the form
+        titled = True
+    return ([{"name": "title", "label": "标题 / title", "widget": "string", "required": False}] if titled else []) + [body]
 
 
 def build(root: Path, settings: Settings) -> dict:
