@@ -238,14 +238,19 @@ def test_make_edit_starts_the_editor():
 
 
 def test_the_public_site_has_no_editor(tmp_path):
-    site = built(copy_project(tmp_path / "project", "anju-2020"), tmp_path / "site")
+    project = copy_project(tmp_path / "project", "anju-2020")
+    (project / "data" / "editor.yaml").write_text(   # the online editor's settings: none of it reaches the site
+        "host: forgejo\nrepo: anjulib/annual-report\nurl: https://git.anjulib.example\napp_id: 7f3a-online-app\n",
+        encoding="utf-8")
+    site = built(project, tmp_path / "site")
     assert not (site / "admin").exists() and not any("admin" in p.name for p in site.rglob("*"))
+    assert not any(p.name in ("online.js", "config.yml", "editor.yaml") for p in site.rglob("*"))
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".json", ".xml"):
             text = path.read_text(encoding="utf-8", errors="replace")
             # the guide links staff to the editor on their own machine; nothing of the site's own holds
             # the editor's code, loads it, or links to an admin page on the site
-            assert "decap-cms" not in text and "CMS_MANUAL_INIT" not in text, path
+            assert "decap-cms" not in text and "CMS_MANUAL_INIT" not in text and "7f3a-online-app" not in text, path
             assert not re.search(r"""(src|href)=["']?(?!http://127\.0\.0\.1:)[^"'>]*/admin/""", text), path
 
 
