@@ -116,6 +116,10 @@ def test_the_command_writes_the_admin_or_says_what_is_wrong(tmp_path):
                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 1 and "data/editor.yaml:2" in run.stderr and "field: repo" in run.stderr
     assert "Traceback" not in run.stderr and not (tmp_path / "again").exists()
+    (root / "data" / "editor.yaml").unlink()   # no host stated yet: said, with the file to write
+    run = subprocess.run([sys.executable, "-m", "macros", "editor-site", str(tmp_path / "again")], cwd=root,
+                         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 1 and "✗ data/editor.yaml" in run.stderr and "在线编辑" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_the_settings_file_leaves_the_projects_checks_as_they_were(tmp_path):

@@ -99,6 +99,10 @@ NEEDED = {"forgejo": "app_id", "gitea": "app_id", "gitlab": "app_id", "github": 
 def read_settings(root: Path) -> Settings:
     """The validated settings of the project at *root*, or DataError naming file, line and field."""
     path, shown = root / SETTINGS, SETTINGS.as_posix()
+    if not path.exists():
+        raise DataError([Problem(shown, None, None, "写明代码托管平台的文件（见编辑指南“在线编辑”）",
+                                 "a file stating the git host (see the guide, “Editing online”)",
+                                 "文件不存在 / missing")])
     document = load_document(path, shown, root)
     data = document.data if isinstance(document.data, dict) else {}
     try:
