@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from macros.core import charts, fmt, tables, trends
+from macros.core import charts, fmt, strings, tables, trends
 from macros.core.validate import load_site
 
 ARCHIVE = load_site(FIXTURES / "archive" / "data")
@@ -85,25 +85,57 @@ def test_each_chart_stands_alone_and_has_an_accessible_name_and_a_table(report, 
             assert re.search(r"<details[^>]*>.*?<table.*?</table>.*?</details>", body, re.S), (page, name)
 
 
-def bar_widths(body: str) -> dict[str, float]:
-    """key of each bar -> its drawn length, from Vega's aria labels (the row's key) and paths."""
-    out = {}
-    for label, path in re.findall(r'aria-label="([^"]+)" role="graphics-symbol" aria-roledescription="rect mark" '
-                                  r'd="(M0,[^"]+)"', body):
-        # the bar's right end, round corner included: its path's furthest x
-        out[html.unescape(label)] = max(float(x) for x, _ in re.findall(r"(-?[\d.]+),(-?[\d.]+)", path))
-    return out
+def drawn_scales(body: str) -> list[float]:
+    """px per unit of each bar of a chart (body: its figure), read as a reader reads it: the bar's
+    length (the furthest x of its parts, a stack's included) against the figure written at its end."""
+    scales = []
+    for svg in re.findall(r"<svg .*?</svg>", body, re.S):
+        rows: dict[tuple[float, float], float] = {}
+        for path in re.findall(r'aria-roledescription="rect mark" d="(M[^"]+)"', svg):
+            points = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", path)]
+            top = points[0][1]
+            height = float(re.search(r"v([\d.]+)", path).group(1)) if "h" in path else \
+                max(y for _, y in points) - top
+            key = (round(top, 1), round(top + height, 1))
+            end = max(x for x, _ in points) + (float(re.search(r"h([\d.]+)", path).group(1)) if "h" in path else 0)
+            rows[key] = max(rows.get(key, 0), end)
+        for x, y, text in re.findall(r'<text [^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>([^<]*)</text>', svg):
+            for (top, bottom), end in rows.items():
+                figure_ = re.search(r"\d[\d,]*(?:\.\d+)?", html.unescape(text))
+                if top <= float(y) <= bottom + 6 and abs(float(x) - end - 4) < 1 and figure_:
+                    scales.append(end / float(figure_.group().replace(",", "")))
+    return scales
 
 
-def test_staff_charts_share_one_scale(archive):
-    year = ARCHIVE.years[2020]
-    per_unit = set()
-    for name in ("education", "roles"):
-        widths = bar_widths(figure(archive, "2020/figures/", name))
-        for row in tables.table(name).rows(year) or []:
-            if row.role == "item":
-                per_unit.add(round(widths[row.id] / row.value, 3))
-    assert len(per_unit) == 1, per_unit  # 4 people draw as long in every chart of the group
+def chart_unit(body: str, code: str) -> str | None:
+    """The one unit a chart's subtitle names ("本级财政预算构成（万元），2020 年"), or None for a
+    chart of several measures (each on its own scale)."""
+    subtitle = html.unescape(re.search(r'<span class="report-chart__subtitle">(.*?)</span></figcaption>', body, re.S).group(1))
+    pattern = re.escape(strings.t("chart.subtitle", code, measure="\0", unit="\1", year="\2"))
+    pattern = pattern.replace(re.escape("\0"), ".+").replace(re.escape("\1"), "(.+?)").replace(re.escape("\2"), r"\d{4}")
+    found = re.fullmatch(pattern, re.sub(r"<[^>]+>", "", subtitle))
+    return found.group(1) if found else None
+
+
+@pytest.mark.parametrize("fixture", ["report", "archive"])
+def test_every_chart_on_a_page_draws_one_unit_on_one_scale(fixture, request):
+    site = request.getfixturevalue(fixture)
+    compared = 0
+    for page in site.rglob("index.html"):
+        source = page.read_text(encoding="utf-8")
+        code = "en" if page.relative_to(site).parts[0] == "en" else "zh"
+        by_unit: dict[str, dict[str, list[float]]] = {}
+        for name, body in re.findall(r'<figure class="report-chart" id="figure-(\w+)">(.*?)</figure>', source, re.S):
+            unit = chart_unit(body, code)
+            if unit is not None:
+                by_unit.setdefault(unit, {})[name] = drawn_scales(body)
+        for unit, charts_ in by_unit.items():
+            assert all(charts_.values()), (page, unit, charts_)   # every chart's bars were read
+            scales = [s for found in charts_.values() for s in found]
+            compared += len(charts_) > 1
+            # the same figure draws as long in every chart of the page in that unit
+            assert max(scales) - min(scales) < 0.002 * max(scales), (str(page.relative_to(site)), unit, charts_)
+    assert compared, "no page of the fixture has two charts in one unit"
 
 
 def test_the_change_chart_shows_both_years_values_when_the_archive_has_them(archive):

@@ -114,7 +114,7 @@ def chart(context, name, title=None):
     page = _page(context)
     entry, _ = _rows(page, name)
     year = page.year
-    found = charts.specs(entry, year, page.site, page.locale, page.library_name)
+    found = charts.specs(entry, year, page.site, page.locale, page.library_name, page.charts)
     if not found:
         if year.draft:
             raise _StillToFill()

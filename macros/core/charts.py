@@ -4,6 +4,11 @@ No JavaScript is needed to see them; they print and go into the PDF with the pag
 number a chart shows is formatted by fmt.py, so the chart, the table beside it and the
 prose agree to the digit, in each language. Which chart a table has is said in its entry
 of the registry (tables.py). SVGs are cached by the hash of their specification.
+
+One page, one scale per unit: every bar a page draws in one unit (people, events, 万元) is as
+long for the same figure, whichever chart it is in. The page's charts are the ones its text
+calls (:func:`called`); each is drawn on the scale that leaves room for the figures of all of
+them (:func:`page_scales`), across the same width.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from . import fmt, trends
 from .languages import LANGUAGES, text_in
 from .site import Site, Year
 from .strings import t
-from .tables import ABSENT, MONEY, Breakdown, ChartKind, Indicators, resolve, scale_group
+from .tables import ABSENT, MONEY, TABLES, Breakdown, ChartKind, Indicators, Unit, resolve, table
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
 SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other part of a stack
@@ -44,6 +49,23 @@ class Chart:
     spec: dict
     title: str           # states the point
     subtitle: str        # the measure, the unit, the period
+    unit: str | None = None   # the unit its bars measure (unit_key), shared with the page's other charts in it
+    end: float = 0            # the scale's end this chart needs alone, for the figures it writes
+
+
+def unit_key(unit: Unit) -> str:
+    """What names a unit's scale: charts drawing in one unit share their page's scale for it."""
+    return unit.short.key
+
+
+CHART_CALL = re.compile(r"""\bchart\(\s*["'](\w+)["']""")
+
+
+def called(text: str) -> tuple[str, ...]:
+    """The registered tables whose charts a page's *text* calls, in order: ``chart("budget")``,
+    ``{% call chart("budget") %}``."""
+    known = {entry.name for entry in TABLES}
+    return tuple(dict.fromkeys(name for name in CHART_CALL.findall(text) if name in known))
 
 
 def _config() -> dict:
@@ -140,8 +162,7 @@ def _rows_chart(title: str, rows: list[dict], domain: list[float], bar: dict, te
 def bars(rows: list[dict], title: str, end: float | None = None, colour: str = PRIMARY) -> dict:
     """Horizontal bars, one per row {key, label (lines), value, text}: the label above its bar
     and the formatted value at its end, so that the whole width goes to the bars. *end* is the
-    scale's end for the chart's scale group, so that charts comparing like with like share one
-    scale."""
+    scale's end its page gives the unit (one scale per unit on a page)."""
     end = max(end or 0, room(rows))
     bar = {"mark": {"type": "rect", "color": colour, "cornerRadiusTopRight": 2, "cornerRadiusBottomRight": 2},
            "encoding": {"x": {"field": "start"}, "x2": {"field": "value"}, "y": {"field": "top"},
@@ -185,12 +206,13 @@ def trend(rows: list[dict], order: list[str], title: str) -> dict:
     }
 
 
-def stacked(rows: list[dict], title: str) -> dict:
+def stacked(rows: list[dict], title: str, end: float | None = None) -> dict:
     """Bars built of parts, one row per bar {key, label (lines), parts [{value, shade}], text}:
-    a budget and the fund beside it, against what was spent, so that the sum can be read off."""
+    a budget and the fund beside it, against what was spent, so that the sum can be read off.
+    *end*: the scale's end its page gives the unit (one scale per unit on a page)."""
     for row in rows:
         row["end"] = float(sum(part["value"] for part in row["parts"]))
-    end = room([{"value": r["end"], "text": r["text"]} for r in rows])
+    end = max(end or 0, room([{"value": r["end"], "text": r["text"]} for r in rows]))
     placed, _, _ = _laid_out(rows)
     pieces, start = [], 0.0
     for row in placed:
@@ -251,15 +273,33 @@ def _label(text, lang: str) -> str:
     return fmt.heading_case(text_in(text, lang), lang)
 
 
-def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:
-    """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data."""
-    charts = _DRAWN_BY[entry.chart](entry, year, site, lang) if entry.chart is not None else []
+def specs(entry, year: Year, site: Site, lang: str, library: str, page: tuple[str, ...] = ()) -> list[Chart]:
+    """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data.
+    *page*: the tables whose charts the same page shows (:func:`called`), whose bars in the same
+    unit are drawn on the same scale."""
+    if entry.chart is None:
+        return []
+    charts = _DRAWN_BY[entry.chart](entry, year, site, lang, page_scales([entry.name, *page], year, site, lang))
     for chart in charts:
         chart.spec["config"]["font"] = FONTS["cjk" if LANGUAGES[lang].spacing == "cjk" else "latin"]
     return charts
 
 
-def _bars(entry: Breakdown, year: Year, site: Site, lang: str) -> list[Chart]:
+def page_scales(names, year: Year, site: Site, lang: str) -> dict[str, float]:
+    """unit_key -> the end of the one scale the charts of tables *names* share for that unit:
+    the end that leaves room for every figure of every one of them."""
+    ends: dict[str, float] = {}
+    for name in dict.fromkeys(names):
+        entry = table(name)
+        if entry.chart is None:
+            continue
+        for chart in _DRAWN_BY[entry.chart](entry, year, site, lang, {}):
+            if chart.unit is not None:
+                ends[chart.unit] = max(ends.get(chart.unit, 0), chart.end)
+    return ends
+
+
+def _bars(entry: Breakdown, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
     rows = [r for r in entry.rows(year) or [] if r.role != "total" and r.value is not None]
     if not rows:
         return []
@@ -268,10 +308,8 @@ def _bars(entry: Breakdown, year: Year, site: Site, lang: str) -> list[Chart]:
     caption = _label(entry.caption, lang)
     title = _point(entry, rows, year, lang)
     subtitle = t("chart.subtitle", lang, measure=caption, unit=entry.unit.short[lang], year=year.year)
-    # one scale for the group: the end that leaves room for every figure of every chart in it
-    group = [{"value": r.value, "text": other.unit.prose(r.value, lang)} for other in scale_group(entry)
-             for r in other.rows(year) or [] if r.role != "total" and r.value is not None]
-    return [Chart(bars(data, f"{title}. {subtitle}", room(group)), title, subtitle)]
+    unit, alone = unit_key(entry.unit), room(data)
+    return [Chart(bars(data, f"{title}. {subtitle}", ends.get(unit, alone)), title, subtitle, unit, alone)]
 
 
 def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
@@ -293,7 +331,8 @@ def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
              value=entry.unit.prose(top, lang))
 
 
-def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
+def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
+    # changes in % and measures of their own units: each on its own scale
     return _changes(entry, year, site, lang) + _trend(entry, year, site, lang)
 
 
@@ -345,7 +384,7 @@ def _trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
     return [Chart(trend(points, [labels[m] for m in trends.MEASURES], f"{title}. {subtitle}"), title, subtitle)]
 
 
-def _funding(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
+def _funding(entry: Indicators, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
     fin = year.finance
     if fin.budget is None or fin.expenditure is None or None in (fin.budget.total, fin.expenditure.total):
         return []
@@ -364,10 +403,13 @@ def _funding(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart
     title = t("chart.funding_point", lang, available=fmt.money(end, lang), spent=fmt.money(fin.expenditure.total, lang))
     subtitle = t("chart.subtitle", lang, measure=t("chart.funding_measure", lang), unit=MONEY.short[lang],
                  year=year.year)
-    return [Chart(stacked(rows, f"{title}. {subtitle}"), title, subtitle)]
+    unit = unit_key(MONEY)
+    alone = room([{"value": float(sum(p["value"] for p in r["parts"])), "text": r["text"]} for r in rows])
+    return [Chart(stacked(rows, f"{title}. {subtitle}", ends.get(unit, alone)), title, subtitle, unit, alone)]
 
 
-# How each kind of chart the registry declares is drawn: (entry, year, site, lang) -> its charts.
+# How each kind of chart the registry declares is drawn: (entry, year, site, lang, the page's
+# scale ends by unit) -> its charts.
 _DRAWN_BY = {ChartKind.BARS: _bars, ChartKind.CHANGES: _changes_and_trend, ChartKind.FUNDING: _funding}
 
 

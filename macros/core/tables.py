@@ -169,7 +169,7 @@ WAN_YUAN: Label = label("unit.wan_yuan")
 class ChartKind(Enum):
     """The chart a table has; charts.py draws each kind."""
 
-    BARS = "bars"            # a breakdown's items as bars, on one scale with its scale group
+    BARS = "bars"            # a breakdown's items as bars, on one scale with the page's others in its unit
     CHANGES = "changes"      # the measures' change on the previous year, then their trend over the years
     FUNDING = "funding"      # the budget, the central fund beside it, against what was spent
 
@@ -207,8 +207,7 @@ class Breakdown:
     items_called: Label      # the items as a sum that does not add up names them: 各学历人数, education counts
     sum_told_at_whole: bool = False   # that sum is told at the whole's line (a total typed from its document)
     shares: bool = True
-    chart: Optional[ChartKind] = ChartKind.BARS
-    scale: Optional[str] = None     # charts of one scale group share one axis (like with like)
+    chart: Optional[ChartKind] = ChartKind.BARS   # on one scale with the page's other charts in its unit
 
     def __post_init__(self):
         _declared_list(self.name, "items", self.items, label=self.label, value=self.value)
@@ -299,27 +298,27 @@ TABLES: list[Breakdown | Indicators | Records] = [
     Breakdown(name="education", caption=label("table.education.caption"), file="staff_education",
               category=label("table.education.category"), unit=PEOPLE,
               items="staff.education", whole="staff.headcount",
-              items_called=label("table.education.items_called"), scale="staff"),
+              items_called=label("table.education.items_called")),
     Breakdown(name="roles", caption=label("table.roles.caption"), file="staff_roles",
               category=label("table.roles.category"), unit=PEOPLE,
               items="staff.roles", whole="staff.headcount",
-              items_called=label("table.roles.items_called"), scale="staff"),
+              items_called=label("table.roles.items_called")),
     Breakdown(name="employment", caption=label("table.employment.caption"),
               file="staff_employment", category=label("table.employment.category"), unit=PEOPLE,
               items="staff.employment", whole="staff.headcount",
-              items_called=label("table.employment.items_called"), scale="staff"),
+              items_called=label("table.employment.items_called")),
     Breakdown(name="titles", caption=label("table.titles.caption"), file="staff_titles",
               category=label("table.titles.category"), unit=PEOPLE,
               items="staff.titles", whole="staff.professional_posts",
-              items_called=label("table.titles.items_called"), scale="staff"),
+              items_called=label("table.titles.items_called")),
     Breakdown(name="budget", caption=label("table.budget.caption"), file="budget",
               category=label("table.budget.category"), unit=MONEY,
               items="finance.budget.items", label="name", value="amount", whole="finance.budget.total",
-              items_called=label("table.budget.items_called"), sum_told_at_whole=True, scale="finance"),
+              items_called=label("table.budget.items_called"), sum_told_at_whole=True),
     Breakdown(name="expenditure", caption=label("table.expenditure.caption"), file="expenditure",
               category=label("table.expenditure.category"), unit=MONEY,
               items="finance.expenditure.items", label="name", value="amount", whole="finance.expenditure.total",
-              items_called=label("table.expenditure.items_called"), sum_told_at_whole=True, scale="finance"),
+              items_called=label("table.expenditure.items_called"), sum_told_at_whole=True),
     Breakdown(name="activities", caption=label("table.activities.caption"), file="activities",
               category=label("table.activities.category"), unit=EVENTS,
               items="activities.by_kind", label="name", whole="activities.total",
@@ -402,8 +401,3 @@ class UnknownTable(KeyError):
     def __init__(self, name: str):
         super().__init__(name)
         self.name, self.known = name, sorted(entry.name for entry in TABLES)
-
-
-def scale_group(table: Breakdown) -> list[Breakdown]:
-    """The breakdowns whose charts share *table*'s scale (its ``scale`` group), itself included."""
-    return [t for t in TABLES if isinstance(t, Breakdown) and t.scale and t.scale == table.scale] or [table]
