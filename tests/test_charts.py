@@ -185,3 +185,60 @@ def test_chart_colours_meet_wcag_aa_on_white():
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     for colour in (charts.PRIMARY, charts.NEGATIVE, charts.TEXT, charts.MUTED):
         assert 1.05 / (luminance(colour) + 0.05) >= 4.5, colour
+
+
+# ------------------------------------------------------------ titles: the point, in the staff's words
+
+ORGANISATION = "---\ntitle: 机构与人员\n---\n\n# {{ chapter_heading() }}\n\n"
+
+
+def caption(rendered: str, name: str) -> tuple[str, str]:
+    """(the visible title as markup, the accessible name of its first drawing) of chart *name*."""
+    body = re.search(rf'<figure class="report-chart" id="figure-{name}">(.*?)</figure>', rendered, re.S).group(1)
+    title = re.search(r'<span class="report-chart__title">(.*?)</span><span class="report-chart__subtitle">', body).group(1)
+    return title, re.search(r"<svg .*?<title[^>]*>(.*?)</title>", body, re.S).group(1)
+
+
+def test_a_title_staff_write_around_a_chart_is_its_title_with_figures_from_the_data(project):
+    from test_chapters import render
+    staff = load_site(project / "data").years[2020].staff
+    roles = [r for r in staff.roles]
+    text = (ORGANISATION + f'{{% call chart("roles") %}}\n{{{{ staff.roles.{roles[0].id}.count | num }}}} of the '
+            '{{ staff.headcount | num }} staff <b>work</b> in reader services & R*D\n{% endcall %}\n')
+    title, name = caption(render(project, "2020/organisation.en.md", text), "roles")
+    said = f"{fmt.number(roles[0].count, 'en')} of the {fmt.number(staff.headcount, 'en')} staff"
+    # one line, the figures from the data, the words as typed: markup shown, never acting
+    assert html.unescape(title) == f"{said} <b>work</b> in reader services & R*D", title
+    assert "<b>" not in title and html.unescape(html.unescape(name)) == html.unescape(title)
+
+
+def test_a_mistake_in_a_charts_title_is_named_with_its_file_and_line(project):
+    from test_chapters import mistake
+    text = ORGANISATION + '{% call chart("roles") %}\n{{ staff.roles.reader_servces.count | num }} of the staff\n{% endcall %}\n'
+    problem = mistake(project, "2020/organisation.md", text)
+    assert problem.file == "docs/2020/organisation.md" and problem.line == ORGANISATION.count("\n") + 2, problem.render()
+    assert "reader_services" in problem.expected_en
+
+
+def test_only_a_macro_that_takes_a_title_takes_a_block(project):
+    from test_chapters import mistake
+    problem = mistake(project, "2020/organisation.md", ORGANISATION + '{% call table("roles") %}x{% endcall %}\n')
+    assert problem.line == ORGANISATION.count("\n") + 1 and "{% call %}" in problem.found
+
+
+@pytest.mark.parametrize("prefix, code", [("", "zh"), ("en/", "en")])
+def test_a_charts_own_title_shows_no_decimal_the_data_does_not_need(report, prefix, code):
+    year = REPORT.years[2020]
+    shown = 0
+    for page in ("2020/plan/", "2020/organisation/", "2020/finance/"):
+        source = (report / prefix / page / "index.html").read_text(encoding="utf-8")
+        for name, body in re.findall(r'<figure class="report-chart" id="figure-(\w+)">(.*?)</figure>', source, re.S):
+            entry = tables.table(name)
+            if not isinstance(entry, tables.Breakdown):
+                continue
+            title = html.unescape(re.sub(r"<[^>]+>", "", re.search(r'report-chart__title">(.*?)</span><span', body).group(1)))
+            shown += 1
+            assert not re.search(r"\d[.,]\d+\s*%", title), title   # shares in whole percent
+            if entry.unit.integer and entry.shares:   # people: "7 of 11", never 63.6%
+                assert "%" not in title and fmt.number(tables.resolve(year, entry.whole), code) in title, title
+    assert shown >= 4

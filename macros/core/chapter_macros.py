@@ -108,9 +108,9 @@ def listing(context, name, pattern=None):
 
 @jinja2.pass_context
 @_todo_when_unfilled
-def chart(context, name, title=None):
-    """图表（静态图片），附标题、数据来源和可展开的表格；title 可改写标题，说出图表的要点。
-    A chart with its title, source and table; title replaces the title with the point in your words."""
+def chart(context, name, title=None, caller=None):
+    """图表（静态图片），附标题、数据来源和可展开的表格；标题写在 {% call chart("roles") %} 和 {% endcall %} 之间，一行话说出图表的要点，数字用宏。
+    A chart with its title, source and table; write its title, one line that says the chart's point, between {% call chart("roles") %} and {% endcall %}, with figures through macros."""
     page = _page(context)
     entry, _ = _rows(page, name)
     year = page.year
@@ -119,15 +119,27 @@ def chart(context, name, title=None):
         if year.draft:
             raise _StillToFill()
         raise AbsentPart(_part(entry))
+    written = _written_title(Markup(caller()) if caller is not None else title)   # a block: escaped by the sandbox
+    named = [written.striptags() if written and i == 0 else c.title for i, c in enumerate(found)]   # its accessible name
     svgs = []
     if os.environ.get("REPORT_CHARTS", "1") != "0":  # REPORT_CHARTS=0: tables only (make bench)
         cache = page.docs_dir.parent / ".cache" / "charts"
-        svgs = [charts.to_svg(c.spec, f"{name}-{i}", c.title, cache) for i, c in enumerate(found)]
+        svgs = [charts.to_svg(c.spec, f"{name}-{i}", named[i], cache) for i, c in enumerate(found)]
     rows = entry.rows(year, page.site) or []
     source = t("chart.source", page.locale, library=page.library_name, year=year.year)
-    return render.chart_figure(name, svgs, title or found[0].title, found[0].subtitle, source,
+    return render.chart_figure(name, svgs, written or found[0].title, found[0].subtitle, source,
                                render.table(entry, rows, page.locale, _download(page, entry, year.year)),
                                page.locale)
+
+
+def _written_title(title) -> Markup | None:
+    """A chart's title as staff wrote it, on one line: the text of a ``{% call %}`` block (its words
+    escaped by the sandbox, its figures written by macros) or a title="…" argument (escaped here);
+    None where there is none, so that the chart states its own point."""
+    if title is None:
+        return None
+    written = Markup(" ".join(str(title if isinstance(title, Markup) else render.esc(str(title))).split()))
+    return written or None
 
 
 @jinja2.pass_context

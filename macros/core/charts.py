@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from . import fmt, trends
+from . import figures, fmt, trends
 from .languages import LANGUAGES, text_in
 from .site import Site, Year
 from .strings import t
@@ -313,8 +313,9 @@ def _bars(entry: Breakdown, year: Year, site: Site, lang: str, ends: dict[str, f
 
 
 def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
-    """What a breakdown's chart shows, as its title: the largest item (or items, when tied);
-    the whole, when the remainder ("other") outweighs every named item."""
+    """What a breakdown's chart shows, as its title when staff write none: the largest item (or
+    items, when tied), as a count of the whole ("7 of 11") or a share in whole percent; the whole,
+    when the remainder ("other") outweighs every named item. No decimal the data does not need."""
     named = [r for r in rows if r.role == "item"]
     top = max((r.value for r in named), default=None)
     if top is None or any(r.role == "other" and r.value > top for r in rows):
@@ -324,11 +325,22 @@ def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
         return t("chart.whole", lang, value=value if short in value else f"{value} {short}")   # 45 events
     leaders = [r for r in named if r.value == top]
     label = fmt.items([fmt.mid_sentence(_label(r.label, lang), lang) for r in leaders], lang)
+    whole = resolve(year, entry.whole)
+    if entry.shares and entry.unit.integer and whole not in (None, ABSENT):   # people: 7 of 11, not 63.6%
+        return t("chart.largest_count" if len(leaders) == 1 else "chart.largest_counts", lang, label=label,
+                 value=entry.unit.prose(top, lang), whole=entry.unit.prose(whole, lang), unit=entry.unit.short[lang])
     if entry.shares and leaders[0].share is not None:
         return t("chart.largest_share" if len(leaders) == 1 else "chart.largest_shares", lang,
-                 label=label, share=fmt.number(leaders[0].share, lang))
+                 label=label, share=fmt.number(_whole_percent(top, whole), lang))
     return t("chart.largest" if len(leaders) == 1 else "chart.largest_each", lang, label=label,
              value=entry.unit.prose(top, lang))
+
+
+def _whole_percent(part, whole):
+    """part ÷ whole in whole percent; to a tenth where a whole number would say 0% or 100% of a
+    part that is neither none nor all."""
+    share = figures.share(part, whole, 0)
+    return figures.share(part, whole, 1) if share in (0, 100) and 0 < part < whole else share
 
 
 def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
