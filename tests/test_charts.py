@@ -242,3 +242,22 @@ def test_a_charts_own_title_shows_no_decimal_the_data_does_not_need(report, pref
             if entry.unit.integer and entry.shares:   # people: "7 of 11", never 63.6%
                 assert "%" not in title and fmt.number(tables.resolve(year, entry.whole), code) in title, title
     assert shown >= 4
+
+
+# ------------------------------------------------------------ the charts' typeface, in the PDF too
+
+@pytest.mark.parametrize("prefix, code", [("", "zh"), ("en/", "en")])
+def test_the_pdf_sets_the_charts_in_the_languages_typeface(report, tmp_path, prefix, code):
+    import subprocess
+    import weasyprint
+    from macros.core.languages import LANGUAGES
+    svgs = [svg for page in ("2020/plan/", "2020/organisation/", "2020/finance/", "2020/statistics/")
+            for svg in re.findall(r"<svg .*?</svg>", (report / prefix / page / "index.html").read_text(encoding="utf-8"), re.S)]
+    pdf = tmp_path / "charts.pdf"
+    weasyprint.HTML(string=f'<html lang="{code}"><body>{"".join(svgs)}</body></html>').write_pdf(pdf)
+    listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    faces = {line.split()[0].split("+", 1)[-1] for line in listed}
+    # the language's one family (Noto Sans lends its minus sign to Noto Sans Math): no CJK JP, no DejaVu
+    allowed = {LANGUAGES[code].typeface.replace(" ", "-"), charts.SYMBOLS.replace(" ", "-")}
+    assert faces and faces <= allowed, faces
+    assert LANGUAGES[code].typeface.replace(" ", "-") in faces

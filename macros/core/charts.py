@@ -32,10 +32,17 @@ SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other pa
 NEGATIVE = "#1f5f8c"     # falls: 6.6:1 on white
 TEXT = "#1f1f1f"
 MUTED = "#595959"        # axis text: 7:1 on white
-# The pages' own font stacks (report.css): Chinese first for Chinese, Latin first for English.
-FONTS = {"cjk": '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
-               '"WenQuanYi Micro Hei", system-ui, sans-serif',
-         "latin": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif'}
+# The system faces a reader's browser may have, after the language's own typeface (typeface()):
+# Chinese first for Chinese, Latin first for English. Unquoted (valid CSS for names of words):
+# WeasyPrint reads a quoted name in an SVG only when it comes first, so that the PDF set the
+# charts in Noto Sans CJK JP and DejaVu Sans whatever the list said.
+FONTS = {"cjk": 'PingFang SC, Hiragino Sans GB, Microsoft YaHei, Source Han Sans SC, WenQuanYi Micro Hei, '
+                'system-ui, sans-serif',
+         "latin": 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, Noto Sans CJK SC, sans-serif'}
+# Noto Sans has no minus sign (U+2212, "−22%"): the Noto face that has it, of the same design, comes
+# next, before the system's fallback could set it in DejaVu (Debian's fontconfig aliases Arial,
+# system-ui and sans-serif to it). Installed with Noto Sans (fonts-noto-core).
+SYMBOLS = "Noto Sans Math"
 PADDING = {"left": 0, "top": 4, "right": 4, "bottom": 4}   # the bars start where the caption does
 # A chart is drawn for a 360 px phone and shown at its drawn size (never scaled up; on a
 # phone, 328 px of page, scaled down by 1 % at most), so that its labels are read at 15 px.
@@ -281,8 +288,18 @@ def specs(entry, year: Year, site: Site, lang: str, library: str, page: tuple[st
         return []
     charts = _DRAWN_BY[entry.chart](entry, year, site, lang, page_scales([entry.name, *page], year, site, lang))
     for chart in charts:
-        chart.spec["config"]["font"] = FONTS["cjk" if LANGUAGES[lang].spacing == "cjk" else "latin"]
+        chart.spec["config"]["font"] = typeface(lang)
     return charts
+
+
+def typeface(lang: str) -> str:
+    """The font family a chart's text names: the language's one typeface (Language.typeface, the
+    PDF's too) first, so that the PDF sets the charts as it sets the text (Noto Sans CJK SC, not
+    the JP face fontconfig would pick for "PingFang SC", nor DejaVu's figures); then the faces a
+    reader's system has, for a browser without it."""
+    language = LANGUAGES[lang]
+    return f'{language.typeface}, {SYMBOLS}, {FONTS["cjk" if language.spacing == "cjk" else "latin"]}'
+
 
 
 def page_scales(names, year: Year, site: Site, lang: str) -> dict[str, float]:
