@@ -153,7 +153,11 @@ def test_without_the_earlier_year_the_change_chart_shows_each_change_with_this_y
         assert fmt.number(row.value, "zh") in texts and fmt.signed_percent(row.change_percent, "zh") in texts
         assert f'aria-label="{measure}"' in body   # a bar for each: its length the change, not the figure
     falls = [m for m in trends.MEASURES if getattr(REPORT.years[2020].statistics, m).change_percent < 0]
-    assert falls and "#1f5f8c" in body   # a fall is drawn apart from a rise (and written with its sign)
+    rises = [m for m in trends.MEASURES if getattr(REPORT.years[2020].statistics, m).change_percent > 0]
+    # a fall is drawn apart from a rise in a pair that says neither good nor bad (never red), and
+    # written with its sign
+    colours = dict(re.findall(r'aria-label="(\w+)" role="graphics-symbol" aria-roledescription="rect mark" d="[^"]+" fill="(#\w+)"', body))
+    assert falls and rises and {colours[m] for m in falls} == {charts.FALL} and {colours[m] for m in rises} == {charts.RISE}
 
 
 def test_the_trend_chart_lists_the_measures_in_one_order_in_every_language(archive):
@@ -178,13 +182,29 @@ def test_every_kind_of_chart_the_registry_declares_is_drawn():
     assert all(entry.chart is None or entry.chart in charts._DRAWN_BY for entry in tables.TABLES)
 
 
+def luminance(hex_colour):
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, other="#ffffff"):
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def test_chart_colours_meet_wcag_aa_on_white():
-    def luminance(hex_colour):
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    for colour in (charts.PRIMARY, charts.NEGATIVE, charts.TEXT, charts.MUTED):
-        assert 1.05 / (luminance(colour) + 0.05) >= 4.5, colour
+    for colour in (charts.PRIMARY, charts.RISE, charts.TEXT, charts.MUTED):
+        assert contrast(colour) >= 4.5, colour
+    assert contrast(charts.FALL) >= 3   # a bar, not text: WCAG's 3:1 for graphics
+
+
+def test_a_rise_and_a_fall_differ_in_lightness_not_in_red_against_green():
+    # told apart without colour vision; neither is the red that means a fall to some readers
+    assert contrast(charts.RISE, charts.FALL) >= 1.8
+    for colour in (charts.RISE, charts.FALL):
+        red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert red <= max(green, blue), colour
 
 
 # ------------------------------------------------------------ titles: the point, in the staff's words
@@ -261,3 +281,27 @@ def test_the_pdf_sets_the_charts_in_the_languages_typeface(report, tmp_path, pre
     allowed = {LANGUAGES[code].typeface.replace(" ", "-"), charts.SYMBOLS.replace(" ", "-")}
     assert faces and faces <= allowed, faces
     assert LANGUAGES[code].typeface.replace(" ", "-") in faces
+
+
+# ------------------------------------------------------------ read on a phone
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_every_text_a_chart_shows_is_14_px_or_more_on_a_phone(browser, base_url, report, prefix):
+    from browser import PHONE
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    pages = sorted(p.parent.relative_to(report / prefix).as_posix() for p in (report / prefix).glob("*/*/index.html")
+                   if 'class="report-chart"' in p.read_text(encoding="utf-8"))
+    assert pages
+    for path in pages:
+        page.goto(f"{base_url}{prefix}{path}/")
+        # the title, subtitle, source and the table's disclosure as laid out, and every label of
+        # every drawing as it is scaled to the screen
+        sizes = page.evaluate("""() => [...document.querySelectorAll("figure.report-chart")].flatMap(figure => [
+            ...[...figure.querySelectorAll("figcaption span, .report-chart__source, summary")].map(e =>
+                [e.className || e.tagName, parseFloat(getComputedStyle(e).fontSize)]),
+            ...[...figure.querySelectorAll("svg")].flatMap(svg => [...svg.querySelectorAll("text")].map(t =>
+                ["svg text", parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width
+                              / svg.viewBox.baseVal.width]))])""")
+        assert sizes and all(size >= 14 for _, size in sizes), (path, [s for s in sizes if s[1] < 14])
+    context.close()
