@@ -305,3 +305,48 @@ def test_every_text_a_chart_shows_is_14_px_or_more_on_a_phone(browser, base_url,
                               / svg.viewBox.baseVal.width]))])""")
         assert sizes and all(size >= 14 for _, size in sizes), (path, [s for s in sizes if s[1] < 14])
     context.close()
+
+
+LAST_LINE = """spans => spans.map(span => {
+    // each character's line, as the browser wrapped it; the characters of the last line
+    const walker = document.createTreeWalker(span, NodeFilter.SHOW_TEXT), placed = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            if (/\\s/.test(node.data[i])) continue;
+            const range = document.createRange();
+            range.setStart(node, i); range.setEnd(node, i + 1);
+            const box = range.getClientRects()[0];
+            if (box) placed.push([box.top + box.height / 2, node.data[i]]);
+        }
+    }
+    const last = Math.max(...placed.map(p => p[0])), height = parseFloat(getComputedStyle(span).fontSize);
+    return [span.textContent, placed.filter(p => p[0] > last - height / 2).map(p => p[1]).join("")];
+})"""
+
+
+def test_no_chinese_chart_title_or_subtitle_leaves_one_character_alone_on_its_last_line(browser, base_url, report):
+    from browser import PHONE
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    pages = sorted(p.parent.relative_to(report).as_posix() for p in report.glob("*/*/index.html")
+                   if 'class="report-chart"' in p.read_text(encoding="utf-8"))
+    wrapped = 0
+    for path in pages:
+        page.goto(f"{base_url}{path}/")
+        for width in range(300, 1000, 2):   # phones, tablets, narrow windows: wherever the lines happen to break
+            page.set_viewport_size({"width": width, "height": PHONE["height"]})
+            for text, last in page.eval_on_selector_all(".report-chart__title, .report-chart__subtitle", LAST_LINE):
+                wrapped += last != re.sub(r"\s", "", text)
+                # the last line holds two characters at least, punctuation aside
+                assert len(re.sub(r"[、，。；：！？）》」』%（(）)\s]", "", last)) >= 2, (path, width, text, last)
+    assert wrapped, "no title or subtitle wrapped at any width"
+    context.close()
+
+
+@pytest.mark.parametrize("label", ["公用经费、工会经费、党组织活动费", "中央下拨免费开放资金和本级财政预算", "2020 年数值及较上年变化率"])
+def test_a_chinese_label_in_a_chart_keeps_two_characters_on_its_last_line(label):
+    for width in range(60, 330, 5):
+        lines = charts._wrap(label, "zh", width)
+        assert "".join(lines) == label.replace(" ", "") or " ".join(lines).replace(" ", "") == label.replace(" ", "")
+        assert len(re.sub(r"[、，。\s]", "", lines[-1])) >= 2 or len(lines) == 1, (width, lines)
+        assert not any(line.startswith(("、", "，", "。")) for line in lines), (width, lines)

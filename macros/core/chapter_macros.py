@@ -127,7 +127,8 @@ def chart(context, name, title=None, caller=None):
         svgs = [charts.to_svg(c.spec, f"{name}-{i}", named[i], cache) for i, c in enumerate(found)]
     rows = entry.rows(year, page.site) or []
     source = t("chart.source", page.locale, library=page.library_name, year=year.year)
-    return render.chart_figure(name, svgs, written or found[0].title, found[0].subtitle, source,
+    return render.chart_figure(name, svgs, charts.no_orphan(written or found[0].title, page.locale),
+                               charts.no_orphan(found[0].subtitle, page.locale), source,
                                render.table(entry, rows, page.locale, _download(page, entry, year.year)),
                                page.locale)
 

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import figures, fmt, trends
 from .languages import LANGUAGES, text_in
 from .site import Site, Year
 from .strings import t
+from .templates import esc
 from .tables import ABSENT, MONEY, TABLES, Breakdown, ChartKind, Indicators, Unit, resolve, table
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
@@ -95,19 +98,42 @@ def text_width(text: str) -> float:
     return sum(FONT_SIZE if unicodedata.east_asian_width(c) in "WF" else FONT_SIZE * 0.62 for c in text)
 
 
+_NOT_FIRST = "[、，。；：！？）》」』]"   # marks that may not begin a line of Chinese
+
+
 def _wrap(label: str, lang: str, width: float = WIDTH) -> list[str]:
     """A label in lines that fit *width*: broken between words (English) or characters
-    (Chinese), never cut short with an ellipsis."""
-    lines, line = [], ""
+    (Chinese), never cut short with an ellipsis, and never leaving one Chinese character alone
+    on its last line ("录")."""
+    cjk = LANGUAGES[lang].spacing == "cjk"
     # English breaks at spaces only, Chinese between characters but never inside a figure with
-    # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds
-    pieces = re.findall(r"[^ ]+ *" if LANGUAGES[lang].spacing != "cjk" else r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|.", label)
+    # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds; nor before a mark that
+    # may not begin a line (、，。）)
+    pieces = re.findall(r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|." + _NOT_FIRST + "*" if cjk else r"[^ ]+ *", label)
+    lines: list[list[str]] = [[]]
     for piece in pieces:
-        if line and text_width((line + piece).rstrip()) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += piece
-    return [*lines, line.rstrip()] if line.strip() else lines or [label]
+        if lines[-1] and text_width("".join(lines[-1] + [piece]).rstrip()) > width:
+            lines.append([])
+        lines[-1].append(piece)
+    if cjk and len(lines) > 1 and len(re.sub(_NOT_FIRST + r"|\s", "", "".join(lines[-1]))) == 1 and len(lines[-2]) > 1:
+        lines[-1].insert(0, lines[-2].pop())   # the last line takes the character before it
+    shown = ["".join(line).rstrip() for line in lines if "".join(line).strip()]
+    return shown or [label]
+
+
+# The end of a Chinese title or subtitle kept on one line: its last two characters, with the figure
+# before them where they are its unit (186.52 万元) and the punctuation after them.
+_LAST_TWO = re.compile(r"(?:\d[\d,.]*[ \u00a0]?)?[\u4e00-\u9fff][^\u4e00-\u9fff<>\s]{0,3}[\u4e00-\u9fff][^\u4e00-\u9fff<>\w\s]*$")
+
+
+def no_orphan(text, lang: str):
+    """*text* (markup) whose last line, however the page wraps it, holds at least two characters:
+    in Chinese, which breaks between any two, its last two are kept together. English breaks
+    between words, so is left as it is."""
+    text = Markup(text) if isinstance(text, Markup) else Markup(esc(text))
+    if LANGUAGES[lang].spacing != "cjk":
+        return text
+    return Markup(_LAST_TWO.sub(lambda m: f'<span class="keep">{m.group()}</span>', str(text), count=1))
 
 
 def room(rows: list[dict], width: float = WIDTH) -> float:
@@ -487,7 +513,6 @@ def to_svg(spec: dict, name: str, title: str, cache_dir: Path | None) -> str:
 
 
 def _accessible(svg: str, prefix: str, title: str) -> str:
-    from .render import esc
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
