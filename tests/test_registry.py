@@ -213,13 +213,13 @@ def test_a_table_holds_figures_and_its_flags_and_documents_are_notes_beneath_it(
                                                       ("en/", "Service statistics", "not available")])
 def test_a_change_not_known_is_said_and_a_figure_shows_the_places_the_registry_declares(report, prefix, caption, unknown):
     table = _table_html(report, f"{prefix}2020/statistics/index.html", caption)
-    changes = re.findall(r'<td class="num[^"]*" data-label="[^"]+">([^<]*)</td>', table)
-    assert len(changes) == table.count('<th scope="row">') and "" not in changes
+    changes = re.findall(r'<td class="num[^"]*"[^>]* data-label="[^"]+">([^<]*)</td>', table)
+    assert len(changes) == table.count('<th scope="row"') and "" not in changes
     assert unknown in changes
     declared = next(i for i in tables.table("statistics").indicators if i.id == "per_capita_new_acquisitions")
     published = yaml.safe_load((FIXTURES / "anju-2020/data/2020/statistics.yaml").read_text(encoding="utf-8"))
     figure = str(Decimal(str(published["per_capita_new_acquisitions"])).quantize(Decimal(1).scaleb(-declared.places)))
-    assert f'<td class="num">{figure}</td>' in table
+    assert re.search(rf'<td class="num"[^>]*>{re.escape(figure)}</td>', table)
     # the download keeps the figure as published
     assert str(published["per_capita_new_acquisitions"]) in (report / "downloads/2020/statistics.csv").read_text(encoding="utf-8-sig")
 
@@ -229,3 +229,19 @@ def test_a_note_naming_no_indicator_of_its_table_is_refused():
         tables.Indicators(name="t", caption=tables.label("table.finance.caption"), file="t",
                           indicators=[tables.Indicator(id="a", label=tables.label("table.total"), path="finance.budget.total")],
                           notes=(tables.Note(key="x", fields={"value": "nothing"}),))
+
+
+@pytest.mark.parametrize("prefix, code", [("", "zh"), ("en/", "en")])
+def test_every_tile_says_its_change_or_that_it_is_not_known_and_money_takes_its_compact_form(report, prefix, code):
+    from macros.core import fmt
+    source = (report / prefix / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(r'<li class="key-figure">(.*?)</li>', source, re.S)
+    assert len(tiles) >= 4
+    for tile in tiles:
+        change = re.search(r'<span class="key-figure__change">(.*?)</span>\s*$', tile, re.S)
+        assert change and re.sub(r"<[^>]+>|[▲▼■]", "", change.group(1)).strip(), tile
+    assert fmt.change_unknown(2019, code) in source.replace("\xa0", " ")
+    spent = yaml.safe_load((FIXTURES / "anju-2020/data/2020/finance.yaml").read_text(encoding="utf-8"))["expenditure"]["total"]
+    compact = re.sub(r"<[^>]+>", " ", tiles[-1]).replace("\xa0", " ")
+    assert re.sub(r"\s+", " ", fmt.compact_money(Decimal(str(spent)), code).replace("\xa0", " ")) in re.sub(r"\s+", " ", compact)
+    assert fmt.money_figure(Decimal(str(spent)), code) not in compact   # the exact figure is the table's

@@ -6,11 +6,12 @@ them) or a total of the year's data, compared with the same total the year befor
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import figures, fmt, tables
-from .languages import LANGUAGES, text_in
+from .languages import text_in
 from .strings import t
 
 
@@ -37,6 +38,9 @@ KEY_FIGURES = (
     Total("activities.total", "tile.activities", unit="tile.events"),
     Total("finance.expenditure.total", "tile.spending", money=True),
 )
+
+
+_AFTER_THE_FIGURE = re.compile(r"^(.*\d)\s*(.*)$", re.S)
 
 
 def _at(year, path: str):
@@ -68,11 +72,9 @@ def tiles(year, site, lang: str) -> list[dict]:
         if value is None:
             continue
         change = figures.change(value, _at(previous, figure.path) if previous else None)
-        if figure.money:   # in a tile's compact form (the exact figure is the table's); English
-            # writes the currency before the figure
-            shown, unit = ((fmt.compact_money_figure(value, lang), tables.MONEY.short[lang])
-                           if LANGUAGES[lang].money == "wan"
-                           else (fmt.compact_money(value, lang), ""))
+        if figure.money:   # in a tile's compact form (the exact figure is the table's): the words
+            # after its last digit (万元, million) set as its unit, a currency before it (CNY) kept
+            shown, unit = _AFTER_THE_FIGURE.match(fmt.compact_money(value, lang)).groups()
         else:
             shown, unit = fmt.number(value, lang), t(figure.unit, lang) if figure.unit else ""
         out.append(_tile(t(figure.label, lang), shown, unit, change, lang, year.year))

@@ -101,7 +101,7 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
     rows = _on_the_decimal(rows)
     stacked = len(head) > 3
     return render_block("table", caption=caption, download=download, download_label=interface("download.csv", lang),
-                        css=css + (" report-table--stacked" if stacked else ""),
+                        css=css + (" report-table--stacked" if stacked else ""), stacked=stacked,
                         head=[{"text": h, "kind": _kind(h)} for h in head],
                         body=[_row(cells, head, labelled) for cells, role in rows if role != "total"],
                         foot=[_row(cells, head, labelled) for cells, role in rows if role == "total"],
