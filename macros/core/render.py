@@ -170,6 +170,16 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
                   notes=[n for n in notes if n])
 
 
+def figure(entry, row: Row, lang: str) -> str:
+    """A row's figure as its table shows it (the places the registry declares), without its unit,
+    for a chapter's sentence: 0.14 where the data publishes 0.1396."""
+    if isinstance(entry, Breakdown):
+        return _cell(row.value, entry.unit.cell, lang)
+    if row.unit is WAN_YUAN:
+        return _cell(row.value, MONEY.cell, lang)
+    return _indicator_value(row.value, lang, entry.places(row.id))
+
+
 def _note(note: Note, values: dict, lang: str) -> Markup | None:
     """A note's sentence, its data texts escaped; None where the year gives none of its fields."""
     found = {field: values.get(row) for field, row in note.fields.items()}
