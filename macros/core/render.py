@@ -17,7 +17,7 @@ from . import chronicle as chronicle_text
 from . import fmt, links
 from .languages import text_in
 from .strings import t
-from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Note, Row, Unit
+from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Note, Row, Unit, UnknownTable
 from .templates import esc, render_block   # esc: also how sandbox, charts and filters escape a text
 
 
@@ -97,7 +97,7 @@ def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lan
     *rows* are (cells, role); the role "total" goes to the table's foot. A table of more than three
     columns does not fit a 360 px phone: there its rows are stacked (report.css), each a block with
     its heading, its figures, and the cells of *labelled* columns with their heading beside them.
-    *notes* (markup) are said beneath the table: what is no figure, and the key to its markers."""
+    *notes* (markup) are said beneath the table: what is no figure (tables.Note)."""
     rows = _on_the_decimal(rows)
     stacked = len(head) > 3
     return render_block("table", caption=caption, download=download, download_label=interface("download.csv", lang),
@@ -173,6 +173,8 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
 def figure(entry, row: Row, lang: str) -> str:
     """A row's figure as its table shows it (the places the registry declares), without its unit,
     for a chapter's sentence: 0.14 where the data publishes 0.1396."""
+    if not isinstance(entry, (Breakdown, Indicators)):   # records (the chronicle) have no one figure
+        raise UnknownTable(entry.name)
     if isinstance(entry, Breakdown):
         return _cell(row.value, entry.unit.cell, lang)
     if row.unit is WAN_YUAN:
