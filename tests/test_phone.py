@@ -133,3 +133,41 @@ def test_every_page_of_the_real_report_fits_and_reads_on_a_phone(phone, real_url
     urls = every_page(phone, real_url)
     problems = {url: found for url in urls if (found := measured(phone, url))}
     assert not problems
+
+
+# A Chinese heading of a table (its caption, its column heads) that wraps leaves no single character
+# alone on its last line ("较上年变" / "化").
+ORPHANS = """() => {
+  for (const d of document.querySelectorAll("details")) d.open = true;
+  const found = [];
+  for (const el of document.querySelectorAll("table caption, table thead th")) {
+    if (!el.checkVisibility() || el.getBoundingClientRect().width <= 1) continue;
+    const tops = [];
+    const texts = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        if (!node.textContent[i].trim()) continue;
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        const box = range.getBoundingClientRect();
+        if (box.width) tops.push(Math.round(box.top));
+      }
+    }
+    const last = Math.max(...tops);
+    if (new Set(tops).size > 1 && tops.filter(top => Math.abs(top - last) <= 2).length === 1)
+      found.push(el.textContent.trim());
+  }
+  return found;
+}"""
+
+
+def test_no_chinese_table_heading_leaves_one_character_alone_on_a_phone(phone, base_url):
+    urls = [url for url in pages_of(phone, base_url, "")]
+    orphans = {}
+    for url in urls:
+        phone.goto(url)
+        if found := phone.evaluate(ORPHANS):
+            orphans[url] = found
+    assert not orphans
+    phone.set_content('<html lang="zh-Hans"><table><thead><tr><th style="width:5.5em;font-size:16px;padding:0">较上年变化率</th>'
+                      '</tr></thead></table></html>')
+    assert phone.evaluate(ORPHANS) == ["较上年变化率"]   # the check finds one
