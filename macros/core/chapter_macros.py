@@ -96,6 +96,19 @@ def table(context, name):
 
 @jinja2.pass_context
 @_todo_when_unfilled
+def figure(context, name, row):
+    """表格中一行的数字，按表格显示的精度（不带单位）：{{ figure("statistics", "per_capita_new_acquisitions") }} 册 → 0.14 册。
+    A row's figure as its table shows it, to the places the table declares, without its unit: 0.14."""
+    page = _page(context)
+    entry, rows = _rows(page, name)
+    found = {r.id: r for r in rows}
+    if row not in found:
+        raise UnknownName(f"{name}.{row}", dict.fromkeys(found))
+    return render.figure(entry, found[row], page.locale)
+
+
+@jinja2.pass_context
+@_todo_when_unfilled
 def listing(context, name, pattern=None):
     """把表格各项写成一句话：大学专科学历 5 人，本科以上学历 6 人；pattern 改写每一项，如 "{label}使用 {value}"。
     A table's items as running prose; pattern words each item, e.g. "{value} on {label}"."""
@@ -408,7 +421,7 @@ def _named_item(lang: str) -> tuple[str, str]:
     return "<list>.<id>.<field>", zh if lang == "zh" else en
 
 
-MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
+MACROS = [table, figure, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
           archive_title, contents, key_figures, pdf_download, archive, contact, reply_time, statement_dates, data_download,
           downloads, macro_reference,
           field_reference, code, code_block]
