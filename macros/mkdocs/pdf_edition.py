@@ -70,15 +70,15 @@ def make(env, config, files, build) -> None:
                  if s.relative_to(docs_dir).as_posix() in by_source]
         if not pages:
             continue
-        contents = [pdf.Chapter(f"chapter-{number}", _heading(page), pdf.chapter_html(page.content))
+        contents = [pdf.Chapter(f"chapter-{number}", _heading(page), pdf.chapter_html(page.content, code))
                     for number, page in enumerate(pages, 1)]
-        source = pdf.document(LANGUAGES[code].tag, library, t("report_title", code, year=year, library=library),
+        source = pdf.document(code, library, t("report_title", code, year=year, library=library),
                               t("pdf.cover_title", code), str(year), t("contents", code), contents,
                               updated=dates.moment(year))
         target = Path(config.site_dir) / "downloads" / str(year) / pdf_name(site, year, code)
         # Chapters of one year sit at one depth, so their relative links resolve alike from here.
         base = urljoin(site_url, f"{prefix(code)}{year}/chapter/")
-        jobs.append((year, (source, target, base, site_url, docs_dir, build.cache_dir / "pdf")))
+        jobs.append((year, (source, code, target, base, site_url, docs_dir, build.cache_dir / "pdf")))
     # The workers take every other PDF, this process the rest: one layout per core, and no
     # more copies of the layout engine in memory than there are cores.
     ours = []
