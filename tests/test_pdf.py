@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,74 @@ def test_the_cover_names_the_library_the_report_and_the_year(report):
     assert "安居区图书馆" in cover and "年度报告" in cover and "2020" in cover
     english = text(report / PDF.format("en"), 1)
     assert "ANJU DISTRICT LIBRARY" in english.upper() and "Annual Report" in english and "2020" in english
+
+
+def catalogue_text(pdf: Path) -> bytes:
+    """The PDF's objects as written, those packed in compressed object streams unpacked: where the
+    catalogue states the document's language and the structure tree its figures' alternative text."""
+    raw = pdf.read_bytes()
+    packed = [zlib.decompress(m.group(1)) for m in re.finditer(rb"/ObjStm.*?stream\r?\n(.*?)endstream", raw, re.S)]
+    return b"\n".join([raw, *packed])
+
+
+def charts_in(site: Path, lang: str) -> int:
+    """The charts of the year's chapters in one language's pages (each an SVG image)."""
+    root = site / ("2020" if lang == "zh" else "en/2020")
+    return sum(page.read_text(encoding="utf-8").count('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink')
+               for page in root.glob("*/index.html"))
+
+
+@pytest.mark.parametrize("lang, tag", [("zh", "zh-Hans"), ("en", "en")])
+def test_each_pdf_is_tagged_for_screen_readers_with_its_language_title_and_chart_descriptions(report, lang, tag):
+    pdf = report / PDF.format(lang)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert "2020" in re.search(r"^Title:\s+(.*)$", info, re.M).group(1)
+    tree = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^\s*H1\b", tree, re.M) and re.search(r"^\s*Table\b", tree, re.M)
+    charts = charts_in(report, lang)
+    assert charts and len(re.findall(r"^\s*Figure\b", tree, re.M)) == charts
+    objects = catalogue_text(pdf)
+    assert f"/Lang ({tag})".encode() in objects
+    assert b"/DisplayDocTitle true" in objects
+    # every chart has its description, not empty: (text) or, beyond ASCII, <feff…> (UTF-16)
+    assert len(re.findall(rb"/Alt (?:\((?!\))|<feff[0-9a-f]+>)", objects)) == charts
+
+
+def faces(pdf: Path) -> list[str]:
+    """The embedded fonts' names without the subset prefix, spaces and hyphens: NotoSansCJKSCBold."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"^[A-Z]{6}\+|[-\s]", "", line.split()[0]) for line in out.splitlines()[2:] if line.strip()]
+
+
+def family_key(family: str) -> str:
+    return family.replace(" ", "")
+
+
+def test_each_pdf_is_set_in_its_languages_typeface_text_and_charts_alike(report):
+    from macros.core.languages import LANGUAGES
+    chinese, english = family_key(LANGUAGES["zh"].typeface), family_key(LANGUAGES["en"].typeface)
+    zh = faces(report / PDF.format("zh"))
+    assert zh and all(re.fullmatch(rf"{chinese}(Bold)?", face, re.I) for face in zh), zh
+    en = faces(report / PDF.format("en"))
+    own = [face for face in en if re.fullmatch(rf"{english}(Bold|Italic|BoldItalic)?", face, re.I)]
+    assert own and all(face in own or re.fullmatch(rf"{chinese}(Bold)?", face, re.I) for face in en), en
+
+
+def test_the_set_up_installs_and_finds_each_languages_typeface_by_its_exact_name(tmp_path, monkeypatch):
+    from macros.core.languages import LANGUAGES
+    from macros.tools import system_packages
+    assert {lang.typeface for lang in LANGUAGES.values()} <= set(system_packages.TYPEFACES)
+    build_needs = {need.package for need in system_packages.TASKS["build"]}
+    assert {package for package, _, _ in system_packages.TYPEFACES.values()} <= build_needs
+    cjk = subprocess.run(["fc-match", "-f", "%{file}", LANGUAGES["zh"].typeface], capture_output=True, text=True).stdout
+    only_cjk = tmp_path / "fonts.conf"   # a machine with the Chinese typeface and nothing else
+    only_cjk.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                        f"<dir>{Path(cjk).parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(only_cjk))
+    missing = {need.package for need in system_packages.missing("build")}
+    assert system_packages.TYPEFACES["Noto Sans"][0] in missing   # not taken for "Noto Sans CJK SC"
+    assert system_packages.TYPEFACES["Noto Sans CJK SC"][0] not in missing
 
 
 def test_fonts_are_embedded_and_pages_are_a4(report):
