@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import zlib
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import FIXTURES, build, edit
+from conftest import FIXTURES, build, built, edit
 from test_editions import PROPER_NAMES
 from test_report import FIGURES
 
@@ -193,15 +194,79 @@ def test_no_pdf_carries_the_build_machines_paths_or_a_download_line(report):
         assert all(u.startswith("http://127.0.0.1:8000/") for u in re.findall(r"(\S+://\S+)", links)), links
 
 
-def test_the_pages_give_the_pdfs_true_size_and_length(report):
-    import html as markup
-    home = markup.unescape((report / "2020/index.html").read_text(encoding="utf-8"))
-    facts = re.search(r"PDF，([\d.]+)\s(KB|MB)，(\d+)\s页", home)   # sizes as the data page writes them
-    pdf = report / PDF.format("zh")
+class PdfLinks(HTMLParser):
+    """Every link to a PDF in a page: its address, attributes and visible text."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and (attrs.get("href") or "").endswith(".pdf"):
+            self.open = {**attrs, "text": ""}
+            self.links.append(self.open)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.open = None
+
+    def handle_data(self, data):
+        if self.open is not None:
+            self.open["text"] += data
+
+
+def pdf_links(site: Path) -> list[tuple[Path, dict]]:
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        parser = PdfLinks()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [(page, link) for link in parser.links]
+    return found
+
+
+def pages_of(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert int(facts.group(3)) == int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    size = float(facts.group(1)) * (1024 if facts.group(2) == "KB" else 1024 * 1024)
-    assert abs(size - pdf.stat().st_size) / pdf.stat().st_size < 0.01
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+# "PDF，475.2 KB，11 页" / "PDF, 233.3 KB, 12 pages": the size as the data page writes sizes
+FACTS = re.compile(r"PDF[，,]\s*([\d.,]+)\s(B|KB|MB)[，,]\s*(\d+)\s(?:页|pages)")
+
+
+def test_every_link_to_a_pdf_gives_its_format_true_size_and_pages(report):
+    links = pdf_links(report)
+    # each year page and chapter ends with one, the cover and year page give both editions
+    assert len(links) >= 2 * len(list(report.glob("2020/*/index.html")))
+    for page, link in links:
+        target = (page.parent / link["href"]).resolve()
+        facts = FACTS.search(" ".join(link["text"].split()))
+        assert facts, (page.relative_to(report), link)
+        figure, unit, pages = facts.groups()
+        size = float(figure.replace(",", "")) * {"B": 1, "KB": 1024, "MB": 1024 * 1024}[unit]
+        actual = target.stat().st_size
+        assert abs(size - actual) <= 0.05 * {"B": 1, "KB": 1024, "MB": 1024 * 1024}[unit], (link, actual)
+        assert int(pages) == pages_of(target), (page.relative_to(report), link)
+
+
+@pytest.mark.parametrize("cover, other, tag, name", [("index.html", "en", "en", "English"),
+                                                     ("en/index.html", "zh", "zh-Hans", "中文")])
+def test_the_cover_offers_the_other_languages_pdf_in_that_language(report, cover, other, tag, name):
+    links = [link for page, link in pdf_links(report) if page == report / cover]
+    theirs = [link for link in links if link["href"].endswith(PDF.format(other).split("/")[-1])]
+    assert len(theirs) == 1
+    link = theirs[0]
+    assert link.get("lang") == tag and link.get("hreflang") == tag
+    assert name in link["text"] and FACTS.search(" ".join(link["text"].split()))
+
+
+def test_a_build_without_pdfs_names_the_format_and_no_size(project, tmp_path):
+    site = built(project, tmp_path / "site")   # REPORT_PDF=0, as the preview: no PDF is made
+    links = pdf_links(site)
+    assert links and not list(site.rglob("*.pdf"))
+    for page, link in links:
+        assert "PDF" in link["text"] and not re.search(r"\d\s*(B|KB|MB)\b|\d\s*(页|pages)", link["text"]), link
+    assert not [page for page in site.rglob("*.html") if "report:pdf-facts" in page.read_text(encoding="utf-8")]
 
 
 def test_a_library_name_with_markup_characters_prints_as_typed(project, tmp_path):

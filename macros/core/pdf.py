@@ -31,7 +31,9 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from . import fmt
 from .languages import DEFAULT, LANGUAGES
+from .strings import t
 from .templates import render_block
 
 CSS = Path(__file__).with_name("pdf.css")
@@ -68,6 +70,30 @@ def typefaces(code: str) -> list[str]:
     languages' for the characters it lacks (a Chinese name in the English edition)."""
     own = LANGUAGES[code].typeface
     return [own, *dict.fromkeys(lang.typeface for lang in LANGUAGES.values() if lang.typeface != own)]
+
+
+# Where a page gives a PDF's format, size and pages. Pages are written before or while the PDFs are
+# made (the other language's after them), so a page carries this mark, which fill_facts replaces
+# once every PDF exists. Written by the engine's templates only; a file name and a language code.
+FACTS_MARK = re.compile(r"<!--report:pdf-facts ([A-Za-z0-9._-]+\.pdf) ([a-z]{2,3})-->")
+
+
+def facts_mark(name: str, code: str) -> str:
+    """The mark for the facts of the PDF *name* in language *code* (see FACTS_MARK)."""
+    return f"<!--report:pdf-facts {name} {code}-->"
+
+
+def facts(edition: Edition | None, code: str) -> str:
+    """A PDF's format, size and pages as a link gives them: "PDF，1.2 MB，14 页"; the format
+    alone where the PDF was not made (the preview), never a size that is not true."""
+    if edition is None:
+        return t("download.pdf_format", code)
+    return t("download.pdf_facts", code, size=fmt.file_size(edition.size, code), pages=edition.pages)
+
+
+def fill_facts(page_html: str, editions: dict[str, Edition]) -> str:
+    """*page_html* with each mark replaced by the facts of its PDF (*editions*: by file name)."""
+    return FACTS_MARK.sub(lambda mark: html.escape(facts(editions.get(mark.group(1)), mark.group(2))), page_html)
 
 
 def font_stack(code: str) -> str:
