@@ -238,15 +238,27 @@ def test_every_link_to_a_pdf_gives_its_format_true_size_and_pages(report):
     links = pdf_links(report)
     # each year page and chapter ends with one, the cover and year page give both editions
     assert len(links) >= 2 * len(list(report.glob("2020/*/index.html")))
+    assert_true_facts(report, links)
+
+
+def test_every_link_to_a_pdf_of_the_real_report_gives_its_true_size_and_pages(real_site):
+    links = pdf_links(real_site)
+    assert {(page.parent / link["href"]).resolve() for page, link in links} == set(real_site.glob("downloads/*/*.pdf"))
+    assert_true_facts(real_site, links)
+
+
+def assert_true_facts(site: Path, links: list[tuple[Path, dict]]) -> None:
+    """Each link's text gives its PDF's format, its size within the rounding it is written with
+    (0.1 KB or MB), and its number of pages as pdfinfo counts them."""
+    units = {"B": 1, "KB": 1024, "MB": 1024 * 1024}
     for page, link in links:
+        where = (page.relative_to(site).as_posix(), link)
         target = (page.parent / link["href"]).resolve()
         facts = FACTS.search(" ".join(link["text"].split()))
-        assert facts, (page.relative_to(report), link)
+        assert facts, where
         figure, unit, pages = facts.groups()
-        size = float(figure.replace(",", "")) * {"B": 1, "KB": 1024, "MB": 1024 * 1024}[unit]
-        actual = target.stat().st_size
-        assert abs(size - actual) <= 0.05 * {"B": 1, "KB": 1024, "MB": 1024 * 1024}[unit], (link, actual)
-        assert int(pages) == pages_of(target), (page.relative_to(report), link)
+        assert abs(float(figure.replace(",", "")) * units[unit] - target.stat().st_size) <= 0.05 * units[unit], where
+        assert int(pages) == pages_of(target), where
 
 
 @pytest.mark.parametrize("cover, other, tag, name", [("index.html", "en", "en", "English"),
