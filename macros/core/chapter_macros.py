@@ -24,17 +24,18 @@ from .languages import CODES, DEFAULT, LANGUAGES, prefix
 from .sandbox import PAGE_KEY, ChapterSandbox
 from .schema import Named, item_ids, item_named, named_place
 from .strings import has, t
-from .strings import text as string
 
 
 def _page(context):
     return context[PAGE_KEY]
 
 
-def _edition(code: str, lang: str) -> str:
-    """An edition's name in *lang*: "英文版"; a language the catalogues do not name, by its own name."""
-    key = f"edition.{code}"
-    return t(key, lang) if has(key, lang) or has(key, DEFAULT) else t("edition", lang, name=LANGUAGES[code].name)
+def _own_edition(code: str) -> str:
+    """An edition's name in its own language, as its readers look for it ("English edition"): by
+    its own name alone ("한국어") where its catalogue does not word it."""
+    if has(f"edition.{code}", code):
+        return t(f"edition.{code}", code)
+    return t("edition", code, name=LANGUAGES[code].name) if has("edition", code) else LANGUAGES[code].name
 
 
 def _year(page, year=None):
@@ -261,11 +262,11 @@ def pdf_download(context, year=None):
     meta, y = page.meta, found.year
     from .pages import pdf_name
     meta["report_year"] = y
+    # this edition's first; another edition is named in its own language, as its readers look for it
     meta["report_pdf_links"] = [
-        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
-         "lang": page.locale, "not_made": t("download.pdf_not_made", page.locale),
-         "label": t("download.pdf_edition", page.locale, edition=_edition(code, page.locale)),
-         "facts": string("download.pdf_facts", page.locale)}
+        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "file": pdf_name(page.site, y, code),
+         "code": code, "tag": LANGUAGES[code].tag, "current": code == page.locale,
+         "label": t("download.pdf_edition", code, year=y) if code == page.locale else _own_edition(code)}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
     meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
     meta["report_data_label"] = t("download.data", page.locale)
