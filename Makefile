@@ -9,8 +9,8 @@ SITE   ?= site
 # argument ("$$YEAR"), never as shell text: `make new-year YEAR='2024; touch x'` runs no `touch`.
 # The tools then check it (python -m macros …) before anything is written.
 # Make itself would expand a $(…) in them when handing them on: they are taken as typed, as text.
-$(foreach v,YEAR DEST SITE ONLY PORT,$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
-export YEAR DEST SITE ONLY PORT
+$(foreach v,YEAR DEST SITE ONLY PORT EDIT_PORT,$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+export YEAR DEST SITE ONLY PORT EDIT_PORT
 # The system packages a task needs (fonts, Chromium, …), installed where missing: see the module.
 SYSTEM := $(PYTHON) -m macros.tools.system_packages
 export NO_MKDOCS_2_WARNING := 1
@@ -22,10 +22,11 @@ SAFE_SITE = case "$$SITE" in ""|.|./|/*|-*|..|../*|*/..|*/../*|*[!A-Za-z0-9._/-]
 	if [ -e "$$SITE" ] && ! [ -f "$$SITE/index.html" -o -f "$$SITE/build.json" ]; then site_ok=no; fi; \
 	[ $$site_ok = yes ] || { echo "SITE 应为项目中存放生成网站的文件夹，如 site / SITE must be the project's folder for the built site, such as site: $$SITE" >&2; exit 2; }
 
-.PHONY: help serve build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
+.PHONY: help serve edit build check new-year restore own-chapters i18n-status test bench publish rollback lock clean
 
 help:
 	@echo "make serve   本地预览 / live preview on http://127.0.0.1:8000 (PORT=8001: 换一个端口 / another port)"
+	@echo "make edit    在浏览器中编辑（表单、章节和预览）/ edit in the browser: forms, chapters and the preview"
 	@echo "make build   生成网站到 site/ / build the site into site/"
 	@echo "make check   检查数据并运行每一章的宏，约一秒 / the data and every chapter checked, in about a second"
 	@echo "make new-year YEAR=2021   新建下一年年报（草稿）/ start next year's report as a draft"
@@ -50,6 +51,11 @@ $(BIN)/.installed: requirements.txt pyproject.toml $(wildcard macros/tools/syste
 # PORT (1024-65535, default 8000) is checked; when it is busy the preview takes the next free one and says so.
 serve: $(BIN)/.installed
 	@$(BIN)/python -m macros.mkdocs.preview
+
+# The browser editor and the preview together (macros/tools/editor): prints the editor's address,
+# http://127.0.0.1:8100/admin/ (EDIT_PORT=…), and opens it where a desktop browser is available.
+edit: $(BIN)/.installed
+	@$(BIN)/python -m macros edit
 
 build: $(BIN)/.installed
 	@$(SYSTEM) build

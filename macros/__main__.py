@@ -30,6 +30,8 @@ COMMANDS = {
     "restore": ("scaffold", "restore_main", {}, ("YEAR",)),
     "own-chapters": ("scaffold", "own_chapters_main", {}, ("YEAR",)),
     "new-library": ("new_library", "main", {}, None),
+    "edit": ("editor.server", "main", {}, None),
+    "vendor-editor": ("editor.vendor", "main", {}, None),
 }
 # argument -> (what it must be, expected zh, expected en, an example)
 ARGUMENTS = {

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, build, edit
-from macros.core import tables
+from macros.core import fmt, tables
 from macros.core.validate import load_site
 
 ARCHIVE = load_site(FIXTURES / "archive" / "data")
@@ -161,7 +161,7 @@ def test_every_table_on_the_pages_links_to_its_existing_file(report, prefix):
     assert count >= len([t for t in tables.TABLES if t.chart]) - 1
 
 
-@pytest.mark.parametrize("page", ["data/index.html", "en/data/index.html", "2020/index.html"])
+@pytest.mark.parametrize("page", ["data/index.html", "en/data/index.html"])
 def test_the_download_lists_give_every_file_with_its_size(report, page):
     source = (report / page).read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)" download', source))
@@ -171,3 +171,31 @@ def test_the_download_lists_give_every_file_with_its_size(report, page):
     for link in links:
         assert ((report / page).parent / link).resolve().is_file(), link
     assert re.search(r"[（(]\d+(\.\d)?\s(B|KB)[）)]", source.replace("&nbsp;", " ").replace("\u00a0", " "))
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_year_page_gives_its_figures_in_one_zip_with_its_size_and_the_way_to_each_file(archive, prefix):
+    import zipfile
+    for year in (2019, 2020, 2021):
+        page = archive / prefix / str(year) / "index.html"
+        source = page.read_text(encoding="utf-8")
+        found = re.search(r'<p class="report-data-download"><a href="([^"]+\.zip)" download>([^<]+)</a>(.*?)</p>', source, re.S)
+        assert found, f"{page}: no data link"
+        archive_file = (page.parent / found.group(1)).resolve()
+        # the link says the format and the size of the file it gives
+        size = fmt.file_size(archive_file.stat().st_size, "en" if prefix else "zh").replace("\u00a0", " ")
+        label = found.group(2).replace("\u00a0", " ")
+        assert str(year) in label and "ZIP" in label and size in label, (label, size)
+        folder = archive / "downloads" / str(year)
+        with zipfile.ZipFile(archive_file) as zipped:
+            inside = {name.split("/", 1)[1]: zipped.read(name) for name in zipped.namelist()}
+        every = {p.name for p in folder.iterdir() if p.suffix in (".csv", ".json")}
+        assert set(inside) == every and all(inside[name] == (folder / name).read_bytes() for name in every)
+        # and leads to the data page's section for the year, where each table's files are
+        section = re.search(r'<a href="([^"]+)#([^"]+)">', found.group(3))
+        data_page = (page.parent / section.group(1) / "index.html").resolve()
+        assert data_page == (archive / prefix / "data/index.html").resolve()
+        assert f'id="{section.group(2)}"' in data_page.read_text(encoding="utf-8")
+        assert f'{year}/{archive_file.name}"' in data_page.read_text(encoding="utf-8")
+        # the table of every file is on the data page, not on the year page
+        assert "report-table downloads" not in source

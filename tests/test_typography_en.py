@@ -65,7 +65,7 @@ def english_text(page: Path) -> str:
 
 def english_pages(site: Path) -> list[Path]:
     pages = sorted((site / prefix("en")).rglob("*.html"))
-    pages += [p for p in site.glob("*.html") if '<html lang="en"' in p.read_text(encoding="utf-8")]  # the 404 page
+    pages += [p for p in site.glob("*.html") if 'lang="en"' in p.read_text(encoding="utf-8")]  # the 404 page's English
     return pages
 
 

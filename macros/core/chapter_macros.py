@@ -24,17 +24,18 @@ from .languages import CODES, DEFAULT, LANGUAGES, prefix
 from .sandbox import PAGE_KEY, ChapterSandbox
 from .schema import Named, item_ids, item_named, named_place
 from .strings import has, t
-from .strings import text as string
 
 
 def _page(context):
     return context[PAGE_KEY]
 
 
-def _edition(code: str, lang: str) -> str:
-    """An edition's name in *lang*: "英文版"; a language the catalogues do not name, by its own name."""
-    key = f"edition.{code}"
-    return t(key, lang) if has(key, lang) or has(key, DEFAULT) else t("edition", lang, name=LANGUAGES[code].name)
+def _own_edition(code: str) -> str:
+    """An edition's name in its own language, as its readers look for it ("English edition"): by
+    its own name alone ("한국어") where its catalogue does not word it."""
+    if has(f"edition.{code}", code):
+        return t(f"edition.{code}", code)
+    return t("edition", code, name=LANGUAGES[code].name) if has("edition", code) else LANGUAGES[code].name
 
 
 def _year(page, year=None):
@@ -92,6 +93,19 @@ def table(context, name):
     page = _page(context)
     entry, rows = _rows(page, name)
     return render.table(entry, rows, page.locale, _download(page, entry, page.year.year))
+
+
+@jinja2.pass_context
+@_todo_when_unfilled
+def figure(context, name, row):
+    """表格中一行的数字，按表格显示的精度（不带单位）：{{ figure("statistics", "per_capita_new_acquisitions") }} 册 → 0.14 册。
+    A row's figure as its table shows it, to the places the table declares, without its unit: 0.14."""
+    page = _page(context)
+    entry, rows = _rows(page, name)
+    found = {r.id: r for r in rows}
+    if row not in found:
+        raise UnknownName(f"{name}.{row}", dict.fromkeys(found))
+    return render.figure(entry, found[row], page.locale)
 
 
 @jinja2.pass_context
@@ -261,11 +275,11 @@ def pdf_download(context, year=None):
     meta, y = page.meta, found.year
     from .pages import pdf_name
     meta["report_year"] = y
+    # this edition's first; another edition is named in its own language, as its readers look for it
     meta["report_pdf_links"] = [
-        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
-         "lang": page.locale, "not_made": t("download.pdf_not_made", page.locale),
-         "label": t("download.pdf_edition", page.locale, edition=_edition(code, page.locale)),
-         "facts": string("download.pdf_facts", page.locale)}
+        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "file": pdf_name(page.site, y, code),
+         "code": code, "tag": LANGUAGES[code].tag, "current": code == page.locale,
+         "label": t("download.pdf_edition", code, year=y) if code == page.locale else _own_edition(code)}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
     meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
     meta["report_data_label"] = t("download.data", page.locale)
@@ -281,6 +295,35 @@ def contact(context):
 
 
 @jinja2.pass_context
+def reply_time(context):
+    """无障碍说明用：多久答复读者的请求（按 library.yaml 的 accessibility.reply_working_days；没有写时为“尽快”）。
+    For the accessibility statement: how soon a reader's request is answered (library.yaml's
+    accessibility.reply_working_days; "as soon as we can" where it gives none)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    days = statement.reply_working_days if statement is not None else None
+    if days is None:
+        return t("statement.reply_soon", page.locale)
+    key = "statement.reply_within_one" if days == 1 else "statement.reply_within"
+    return t(key, page.locale, days=fmt.number(days, page.locale))
+
+
+@jinja2.pass_context
+def statement_dates(context):
+    """无障碍说明用：说明的编写日期和最近一次复核日期（按 library.yaml 的 accessibility）。
+    For the accessibility statement: when it was prepared and last reviewed (library.yaml's accessibility)."""
+    page = _page(context)
+    statement = page.site.library.accessibility
+    if statement is None or statement.prepared is None:
+        return render.todo(page.locale)
+    prepared = fmt.date(statement.prepared, page.locale, with_year=True)
+    if statement.reviewed is None:
+        return t("statement.prepared", page.locale, prepared=prepared)
+    return t("statement.prepared_and_reviewed", page.locale, prepared=prepared,
+             reviewed=fmt.date(statement.reviewed, page.locale, with_year=True))
+
+
+@jinja2.pass_context
 def archive(context):
     """历年年报列表，由新到旧，每年链接到年份首页。
     Every year's report, newest first, each linked to its page."""
@@ -292,10 +335,35 @@ def archive(context):
                            for y in page.years_shown])
 
 
+def _data_archive(page, y: int) -> dict:
+    """The link to year *y*'s data in one ZIP file, its words saying the year, the format and the size."""
+    found = page.site.years[y]
+    name = opendata.archive_name(page.site, y)
+    size = fmt.file_size(len(opendata.files(found, page.site)[name]), page.locale)
+    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size)}
+
+
+def _data_anchor(y: int) -> str:
+    """The data page's section for year *y*: a year page's data link leads there."""
+    return f"data-{y}"
+
+
+@jinja2.pass_context
+def data_download(context, year=None):
+    """年份首页用：一行链接，下载本年全部数据（ZIP，注明大小），并指向数据下载页中本年的各表格文件。
+    For the year's page: one line to download all the year's figures (ZIP, with its size), and the way
+    to each table's own file on the data page."""
+    page = _page(context)
+    y = _year(page, year).year
+    return render.data_download(_data_archive(page, y), page.link(f"{prefix(page.locale)}data/#{_data_anchor(y)}"),
+                                page.locale)
+
+
 @jinja2.pass_context
 def downloads(context, year=None):
-    """开放数据下载：每个表格的 CSV 和 JSON 及数据包说明；不写年份时列出每一年。
-    The open-data files of a year (or of every year shown): CSV, JSON and the data package."""
+    """数据下载页用：每年的全部数据（ZIP）、每个表格的 CSV 和 JSON 文件及各栏说明；不写年份时列出每一年。
+    For the data page: each year's data in one ZIP, each table's CSV and JSON files and what each
+    column means; every year shown unless a year is given."""
     page = _page(context)
     if not year and not page.years_shown:
         return _no_report_note(page)
@@ -304,14 +372,15 @@ def downloads(context, year=None):
     for y in years:
         found = page.site.years[y]
         sizes = opendata.files(found, page.site)
-        files = [{"file": f"{data.name}.csv", "title": data.title[page.locale], "links": [
+        files = [{"title": data.title[page.locale], "links": [
                      {"href": page.link(f"downloads/{y}/{data.name}.{ext}"), "format": ext.upper(),
                       "size": t("download.size", page.locale,
                                 size=fmt.file_size(len(sizes[f"{data.name}.{ext}"]), page.locale))}
                      for ext in ("csv", "json")]}
                  for data in opendata.datasets(found, page.site)]
         heading = None if year else t("report_title", page.locale, year=y, library=page.library_name)
-        blocks.append(render.downloads(heading, files, page.link(f"downloads/{y}/datapackage.json"), page.locale))
+        blocks.append(render.downloads(heading, _data_anchor(y), _data_archive(page, y), files,
+                                       page.link(f"downloads/{y}/datapackage.json"), page.locale))
     return "".join(blocks)
 
 
@@ -366,8 +435,9 @@ def _named_item(lang: str) -> tuple[str, str]:
     return "<list>.<id>.<field>", zh if lang == "zh" else en
 
 
-MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
-          archive_title, contents, key_figures, pdf_download, archive, contact, downloads, macro_reference,
+MACROS = [table, figure, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
+          archive_title, contents, key_figures, pdf_download, archive, contact, reply_time, statement_dates, data_download,
+          downloads, macro_reference,
           field_reference, code, code_block]
 # Names kept for chapters written before the macros were renamed.
 ALIASES: dict = {}

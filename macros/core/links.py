@@ -36,6 +36,11 @@ def pdf_name(library_slug: str, year: int, code: str) -> str:
     return f"{library_slug}-annual-report-{year}-{code}.pdf"
 
 
+def data_archive_name(library_slug: str, year: int) -> str:
+    """downloads/<year>/<this>: every data file of the year in one: anju-library-annual-report-2020-data.zip."""
+    return f"{library_slug}-annual-report-{year}-data.zip"
+
+
 def download(year: int, file: str) -> str:
     return f"downloads/{year}/{file}"
 

@@ -1,4 +1,5 @@
-"""Open data: each year's tables as CSV, JSON and a Frictionless Data Package.
+"""Open data: each year's tables as CSV, JSON and a Frictionless Data Package, and all of
+them in one ZIP file (what most readers want: one link, one download).
 
 Every table of the registry (tables.py) is one file. CSV files are UTF-8 with a
 byte-order mark, so Excel on Chinese Windows opens them correctly. Column names are
@@ -11,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import chronicle
+from . import chronicle, links
 from .languages import CODES, DEFAULT, LANGUAGES, text_in
 from .site import Site, Year
 from .strings import has, t
@@ -191,7 +193,26 @@ def _files(year: Year, site: Site) -> dict[str, bytes]:
         out[f"{data.name}.json"] = json_bytes(data)
     library = {c: text_in(site.library.name, c) for c in CODES}
     out["datapackage.json"] = datapackage(year.year, library, all_data)
+    out[archive_name(site, year.year)] = _zip(archive_name(site, year.year).removesuffix(".zip"), out)
     return out
+
+
+def archive_name(site: Site, year: int) -> str:
+    """The file that holds every data file of *year*."""
+    return links.data_archive_name(site.library.slug or links.slug(site.library.name.en), year)
+
+
+def _zip(folder: str, files: dict[str, bytes]) -> bytes:
+    """*files* in one ZIP, in a folder of its own name (unpacking it scatters nothing). The same files
+    make the same bytes: every entry is dated 1980-01-01, ZIP's earliest date, not the build's."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(files.items()):
+            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, content, compresslevel=9)
+    return buffer.getvalue()
 
 
 def write(site_dir: Path, year: Year, site: Site) -> list[Path]:

@@ -321,6 +321,17 @@ class Text(Strict):
 
 # ---------------------------------------------------------------- library
 
+class Statement(Strict):
+    """The accessibility statement's own facts (docs/accessibility.md says them through macros)."""
+    prepared: Optional[dt.date] = Field(default=None, description=(
+        "无障碍说明的编写日期，如 2026-11-30 / the date the accessibility statement was prepared, such as 2026-11-30"))
+    reviewed: Optional[dt.date] = Field(default=None, description=(
+        "无障碍说明最近一次复核的日期（可省略）/ the date it was last reviewed (optional)"))
+    reply_working_days: Count = Field(default=None, description=(
+        "收到其他格式或无障碍问题的请求后，几个工作日内答复（可省略）"
+        " / within how many working days a request for another format or a reported problem is answered (optional)"))
+
+
 class Library(Strict):
     name: Text = Field(description="馆名 / the library's name")
     slug: Optional[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(
@@ -332,6 +343,8 @@ class Library(Strict):
         default=None, description="联系邮箱（可省略），如 library@example.org / enquiries email (optional)")
     opening_hours: Optional[Text] = Field(default=None, description="开放时间（可省略）/ opening hours (optional)")
     beian: PlainText = Field(default=None, description="网站备案号，如 川ICP备…号（可省略）/ the site's ICP record number (optional)")
+    accessibility: Optional[Statement] = Field(default=None, description=(
+        "无障碍说明的编写、复核日期和答复时限（可省略）/ the accessibility statement's dates and answering time (optional)"))
 
 
 # ---------------------------------------------------------------- topics

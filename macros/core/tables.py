@@ -242,6 +242,20 @@ class Indicator:
     path: str
     unit: Optional[Label] = None
     measure: Optional[str] = None   # a measure of trends.MEASURES: the row shows its change too
+    # the decimals a reader is shown (0.1396 volumes per person reads 0.14); the download keeps
+    # the figure as published
+    places: Optional[int] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """A sentence beneath a table for what is no figure: a document the figures come from, a
+    yes-or-no. Its catalogue string *key* words it with *fields* (a field's name, the id of the
+    indicator that gives it); a yes-or-no field picks its ``key.yes`` or ``key.no`` sentence.
+    Those indicators stay in the download, as published, and leave the table's rows."""
+
+    key: str
+    fields: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,11 +268,25 @@ class Indicators:
     indicators: list[Indicator]
     changes: bool = False
     chart: Optional[ChartKind] = None
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self):
         for i in self.indicators:
             _declared(self.name, f"indicator {i.id!r}, path", i.path)
+        ids = {i.id for i in self.indicators}
+        for note in self.notes:
+            for field, indicator in note.fields.items():
+                if indicator not in ids:
+                    raise DeclarationError(f"tables.py, table {self.name!r}: note {note.key!r}: {field}={indicator!r}: "
+                                           f"no such indicator; it has {', '.join(sorted(ids))}")
         _declared_chart(self.name, self.chart)
+
+    def noted(self) -> set[str]:
+        """The indicators its notes word, not its rows."""
+        return {indicator for note in self.notes for indicator in note.fields.values()}
+
+    def places(self, row_id: str) -> int | None:
+        return next((i.places for i in self.indicators if i.id == row_id), None)
 
     def rows(self, year: Year, site: Site | None = None) -> list[Row] | None:
         rows = []
@@ -330,7 +358,8 @@ TABLES: list[Breakdown | Indicators | Records] = [
                   path="statistics.new_acquisitions", unit=label("table.statistics.new_acquisitions.unit")),
         Indicator(id="per_capita_new_acquisitions",
                   label=label("table.statistics.per_capita_new_acquisitions.label"),
-                  path="statistics.per_capita_new_acquisitions", unit=label("table.statistics.per_capita_new_acquisitions.unit")),
+                  path="statistics.per_capita_new_acquisitions", places=2,
+                  unit=label("table.statistics.per_capita_new_acquisitions.unit")),
         Indicator(id="digital_resources_total_tb", label=label("table.statistics.digital_resources_total_tb.label"),
                   path="statistics.digital_resources.total_tb", unit=label("table.statistics.digital_resources_total_tb.unit")),
         Indicator(id="digital_resources_new_tb", label=label("table.statistics.digital_resources_new_tb.label"),
@@ -356,7 +385,12 @@ TABLES: list[Breakdown | Indicators | Records] = [
                   path="staff.professional_share", unit=label("table.staff.professional_share.unit")),
     ]),
     Indicators(name="finance", caption=label("table.finance.caption"), file="finance",
-               chart=ChartKind.FUNDING, indicators=[
+               chart=ChartKind.FUNDING, notes=(
+        Note(key="table.finance.note.central_fund", fields={"included": "expenditure_includes_central_fund"}),
+        *[Note(key=f"table.finance.note.{part}_document",
+               fields={key: f"{part}_document_{key}" for key in ("issuer", "title", "number")})
+          for part in ("budget", "expenditure")],
+    ), indicators=[
         Indicator(id="budget_total", label=label("table.finance.budget_total.label"),
                   path="finance.budget.total", unit=WAN_YUAN),
         Indicator(id="central_free_opening_fund",

@@ -74,25 +74,36 @@ def _fail(here: ReportPage, problem: Problem) -> str:
 
 
 def _describe(page, here: ReportPage) -> None:
-    """What the page template shows around the text: the tab title with the year, the PDF link."""
+    """What the page template shows around the text: the tab title with the year, the PDF link, and
+    for search engines and shared links, the kind of page (a home page is a website, any other an
+    article) and its description: the one staff wrote in its front matter (``description:``), else one
+    built from its title, the year and the library, never the text's first words (a chapter may
+    open with a document's title)."""
     year = chapters.year_of(here.src_uri)
     library = here.library_name
+    home = chapters.is_home(here.src_uri)   # the cover: the archive's own title
     page.meta["report_og_locale"] = LANGUAGES[here.locale].og_locale
+    page.meta["report_og_type"] = "website" if home else "article"
+    title = page.meta.get("title")
     if year is None:
-        home = chapters.is_home(here.src_uri)   # the cover: the archive's own title
-        page.meta.setdefault("report_tab_title", t("archive_title", here.locale, library=library) if home
+        archive = t("archive_title", here.locale, library=library)
+        page.meta.setdefault("report_tab_title", archive if home
                              else f"{page.title} · {library}" if page.title else library)
+        if not home and title:   # the home page's is the site's (site_description in mkdocs.yml)
+            page.meta.setdefault("description", t("page_description", here.locale, page=title, archive=archive))
         return
     report = t("report_short", here.locale, year=year)
+    full_title = t("report_title", here.locale, year=year, library=library)
     if not chapters.is_chapter(here.src_uri):   # the year's page: what the report holds
         page.meta.setdefault("hide", ["toc"])      # it is a contents itself: Material's would repeat 目录
         page.meta.setdefault("description", t("year_description", here.locale, chapters=fmt.items(
-            [c.title for c in here.chapter_links(year)], here.locale),
-            title=t("report_title", here.locale, year=year, library=library)))
-    title = page.meta.get("title")
+            [c.title for c in here.chapter_links(year)], here.locale), title=full_title))
+    elif title:
+        page.meta.setdefault("description", t("chapter_description", here.locale, chapter=title, report=full_title))
     page.meta["report_tab_title"] = " · ".join(x for x in (title, report, library) if x)
-    page.meta["report_pdf"] = here.link(links.download(year, pdf_name(here.site, year, here.locale)))
-    page.meta["report_pdf_label"] = t("download.pdf", here.locale)
-
-
-
+    name = pdf_name(here.site, year, here.locale)
+    page.meta["report_pdf"] = here.link(links.download(year, name))
+    # its format, size and pages ({facts}) are the template's: written in once the PDF exists (pdf_edition.py)
+    page.meta["report_pdf_label"] = t("download.pdf", here.locale, year=year, facts="{facts}")
+    page.meta["report_pdf_file"], page.meta["report_pdf_code"] = name, here.locale
+    page.meta["report_pdf_tag"] = LANGUAGES[here.locale].tag

@@ -21,11 +21,14 @@ The order of events, as MkDocs and mkdocs-static-i18n run them:
    in the sandbox; then the preview reuses what it can.
 4. ``on_page_content``: every page checked for markup that could act; typeset.
 5. ``on_env``: the footer's facts; the PDFs (every page's content is rendered by now).
+   ``on_post_page``: the pages whose PDF links wait for the PDFs' size and pages noted.
+   ``on_post_template``: the first language's 404 page is every language's.
 6. ``on_post_build`` (−200): mkdocs-static-i18n builds each further language inside its own
    ``on_post_build`` (−100), with the same plugin objects; so events 1–6 run again, nested.
    ``self.running`` counts the builds under way; the outermost one's end (after every
-   language) writes the open data, waits for the PDFs, splits the search index and writes
-   build.json. tests/test_editions.py pins this order.
+   language) writes the open data, waits for the PDFs and writes their size and pages into
+   the links to them, splits the search index and writes build.json. tests/test_editions.py
+   pins this order.
 """
 from __future__ import annotations
 
@@ -147,15 +150,11 @@ class ReportPlugin(BasePlugin[ReportConfig]):
         if self.preview is not None and (kept := self.preview.restored(page, files)) is not None:
             return kept
         # Nothing in a page's content may act in a reader's browser, whatever wrote it (core/safe_markup.py).
-        # Then figures bound to their units, dotted names kept whole; the first paragraph as the page's
-        # description for search engines and shared links (core/typeset.py).
+        # Then figures bound to their units, dotted names kept whole (core/typeset.py).
         html = checked_content(html, page, self.build.preview)
-        content, first = typeset.typeset(html)
-        description = None
-        if first and not page.meta.get("description"):
-            description = page.meta["description"] = typeset.description(first)
+        content, _first = typeset.typeset(html)
         if self.preview is not None:
-            self.preview.keep(page, content, description)
+            self.preview.keep(page, content)
         return content
 
     def on_env(self, env, *, config, files):
@@ -170,9 +169,27 @@ class ReportPlugin(BasePlugin[ReportConfig]):
         # What every page's footer says, and the PDF (made here: every page's content is rendered
         # by now, no page template yet, so that the pages can say its size and length).
         env.globals["report_footer"] = footer.facts(config, self.build.valid_site())
+        env.globals["report_not_found"] = footer.not_found()
         env.filters["report_file_size"] = fmt.file_size   # sizes as the data page writes them (KB, MB)
         pdf_edition.make(env, config, files, self.build)
         return env
+
+    def on_post_template(self, output_content, *, template_name, config):
+        # Every language's build writes the site's one 404.html; the first (the original's, with
+        # every edition's words: theme/404.html) is the one a reader meets, whatever the address.
+        if template_name == "404.html":
+            if self.build.not_found is None:
+                self.build.not_found = output_content
+            return self.build.not_found
+        return output_content
+
+    def on_post_page(self, output, *, page, config):
+        # A page with a link to a PDF is written before the PDF exists: its size and pages are
+        # written in at the build's end (pdf_edition.finish).
+        from ..core.pdf import FACTS_MARK
+        if FACTS_MARK.search(output):
+            self.build.pdf_link_pages.append(Path(page.file.abs_dest_path))
+        return output
 
     @event_priority(-200)  # after mkdocs-static-i18n has built every other language and merged the search index
     def on_post_build(self, *, config):

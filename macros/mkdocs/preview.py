@@ -185,8 +185,8 @@ class PreviewState:
             self.shown.extend(console.problems_in(kept))
         return kept
 
-    def keep(self, page, content: str, description: str | None) -> None:
-        self.pages.keep(page, content, description)
+    def keep(self, page, content: str) -> None:
+        self.pages.keep(page, content)
         self.shown.extend(console.problems_in(content))
 
     def failed(self) -> None:
@@ -209,7 +209,6 @@ class Rendered:
     title: str | None
     anchors: set[str] | None          # the page's anchor ids (MkDocs checks links to them)
     links: dict[str, dict[str, str]]  # src_uri of a page linked to -> {anchor: the link as written}
-    description: str | None           # set by on_page_content when the page gives none
 
 
 class RenderedPages:
@@ -245,21 +244,19 @@ class RenderedPages:
         page.present_anchor_ids = rendered.anchors
         page.links_to_anchors = {target: links for uri, links in rendered.links.items()
                                  if (target := files.get_file_from_path(uri)) is not None} or None
-        if rendered.description is not None:
-            page.meta.setdefault("description", rendered.description)
         if not (page.meta.get("search") or {}).get("exclude") and page.url in self._entries:
             page.meta["search"] = {"exclude": True}   # indexed last time: search_entries() adds them
             self._unindexed.add(page.url)
         return rendered.content
 
-    def keep(self, page, content: str, description: str | None) -> None:
+    def keep(self, page, content: str) -> None:
         """on_page_content, once the page is made: remember it until the build has finished."""
         digest = self._wanted.pop(page.url, None)
         if digest is None:
             return
         links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
         self._made[page.url] = (digest, Rendered(content, page.toc, page.title, page.present_anchor_ids,
-                                                 links, description))
+                                                 links))
 
     def search_entries(self, entries: list[dict]) -> list[dict]:
         """The whole build's search index (every language, as mkdocs-static-i18n merged it): the
