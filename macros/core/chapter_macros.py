@@ -281,8 +281,10 @@ def pdf_download(context, year=None):
          "code": code, "tag": LANGUAGES[code].tag, "current": code == page.locale,
          "label": t("download.pdf_edition", code, year=y) if code == page.locale else _own_edition(code)}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
-    meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
-    meta["report_data_label"] = t("download.data", page.locale)
+    # the year's figures in one ZIP, with its format and size as each PDF gives its own
+    archive = _data_archive(page, y)
+    meta["report_data_link"], meta["report_data_label"], meta["report_data_facts"] = (
+        archive["href"], t("download.data", page.locale), archive["facts"])
     return "\n\n<!-- report:pdf -->\n\n"
 
 
@@ -340,7 +342,8 @@ def _data_archive(page, y: int) -> dict:
     found = page.site.years[y]
     name = opendata.archive_name(page.site, y)
     size = fmt.file_size(len(opendata.files(found, page.site)[name]), page.locale)
-    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size)}
+    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size),
+            "facts": t("download.data_facts", page.locale, size=size)}
 
 
 def _data_anchor(y: int) -> str:

@@ -117,7 +117,9 @@ def compact_money_figure(amount_wan: Number, lang: str) -> str:
     yuan = amount_wan * WAN
     if yuan < 1_000_000:
         return money_figure(amount_wan, lang)
-    return format_compact_decimal(yuan, format_type="long", locale=language.babel, fraction_digits=2)
+    # CLDR words a million ("1.87 million") where the locale has long forms; some (ko) have only short
+    style = "long" if "long" in Locale.parse(language.babel).compact_decimal_formats else "short"
+    return format_compact_decimal(yuan, format_type=style, locale=language.babel, fraction_digits=2)
 
 
 def compact_money(amount_wan: Number, lang: str) -> str:
