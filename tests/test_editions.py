@@ -86,6 +86,8 @@ def test_english_pages_keep_no_chinese_beyond_proper_names(report):
     for page in PAGES:
         source = html_of(report, "en/" + page)
         source = re.sub(r'<div class="md-select".*?</div>\s*</div>', "", source, flags=re.S)  # the switcher names 中文
+        source = re.sub(r'<a [^>]*\blang="zh[^"]*"[^>]*>.*?</a>', "", source, flags=re.S)  # the Chinese PDF, in Chinese
+        source = re.sub(r"</?span\b[^>]*>", "", source)   # the typesetting's spans hold a name's parts together
         text = re.sub(r"<[^>]+>", " ", source)
         for name in PROPER_NAMES:
             text = text.replace(name, "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import json
 import shutil
 import subprocess
@@ -178,3 +179,69 @@ def test_a_breakdown_declared_in_the_registry_has_its_sum_checked(project):
     assert (problem.expected_zh, problem.expected_en, problem.found) == (
         f"读者服务岗位人数之和等于 professional_posts（{posts}）",
         f"reader-service counts adding up to professional_posts ({posts})", f"各项之和为 / they add up to {roles}")
+
+
+# ------------------------------------------------------------ tables read as tables
+
+def _table_html(site, path: str, caption: str) -> str:
+    source = (site / path).read_text(encoding="utf-8")
+    start = source.index(f"<caption>{caption}")
+    return source[start: source.index("</div>", start)]
+
+
+@pytest.mark.parametrize("prefix, caption, flag, source", [
+    ("", "经费概况", "经费支出包含中央下拨免费开放资金。", "预算数据来源："),
+    ("en/", "Finance summary", "Spending includes the central funding for free admission.", "Budget figures from: "),
+])
+def test_a_table_holds_figures_and_its_flags_and_documents_are_notes_beneath_it(report, prefix, caption, flag, source):
+    """No yes-or-no and no document in a value cell: the finance table's rows are its figures, the
+    rest is said beneath it. The download still gives every field, as published."""
+    table = _table_html(report, f"{prefix}2020/finance/index.html", caption)
+    body = table[table.index("<tbody>"): table.index("</table>")]
+    assert 'class="words"' not in body and body.count("<tr>") == 3
+    notes = re.sub(r"<[^>]+>", "", table[table.index("</table>"):])   # as read: the typesetting adds spans
+    assert flag in notes and source in notes
+    data = yaml.safe_load((FIXTURES / "anju-2020/data/2020/finance.yaml").read_text(encoding="utf-8"))
+    issuer = data["budget"]["document"]["issuer"]
+    assert (issuer["zh"] if not prefix else issuer["en"]) in notes
+    rows = {r["indicator"] for r in csv.DictReader(io.StringIO(
+        (report / "downloads/2020/finance.csv").read_text(encoding="utf-8-sig")))}
+    assert {"expenditure_includes_central_fund", "budget_document_title_zh", "budget_document_number_en"} <= rows
+
+
+@pytest.mark.parametrize("prefix, caption, unknown", [("", "业务数据统计", "未提供"),
+                                                      ("en/", "Service statistics", "not available")])
+def test_a_change_not_known_is_said_and_a_figure_shows_the_places_the_registry_declares(report, prefix, caption, unknown):
+    table = _table_html(report, f"{prefix}2020/statistics/index.html", caption)
+    changes = re.findall(r'<td class="num[^"]*"[^>]* data-label="[^"]+">([^<]*)</td>', table)
+    assert len(changes) == table.count('<th scope="row"') and "" not in changes
+    assert unknown in changes
+    declared = next(i for i in tables.table("statistics").indicators if i.id == "per_capita_new_acquisitions")
+    published = yaml.safe_load((FIXTURES / "anju-2020/data/2020/statistics.yaml").read_text(encoding="utf-8"))
+    figure = str(Decimal(str(published["per_capita_new_acquisitions"])).quantize(Decimal(1).scaleb(-declared.places)))
+    assert re.search(rf'<td class="num"[^>]*>{re.escape(figure)}</td>', table)
+    # the download keeps the figure as published
+    assert str(published["per_capita_new_acquisitions"]) in (report / "downloads/2020/statistics.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_note_naming_no_indicator_of_its_table_is_refused():
+    with pytest.raises(tables.DeclarationError, match="note 'x'.*'nothing'"):
+        tables.Indicators(name="t", caption=tables.label("table.finance.caption"), file="t",
+                          indicators=[tables.Indicator(id="a", label=tables.label("table.total"), path="finance.budget.total")],
+                          notes=(tables.Note(key="x", fields={"value": "nothing"}),))
+
+
+@pytest.mark.parametrize("prefix, code", [("", "zh"), ("en/", "en")])
+def test_every_tile_says_its_change_or_that_it_is_not_known_and_money_takes_its_compact_form(report, prefix, code):
+    from macros.core import fmt
+    source = (report / prefix / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(r'<li class="key-figure">(.*?)</li>', source, re.S)
+    assert len(tiles) >= 4
+    for tile in tiles:
+        change = re.search(r'<span class="key-figure__change">(.*?)</span>\s*$', tile, re.S)
+        assert change and re.sub(r"<[^>]+>|[▲▼■]", "", change.group(1)).strip(), tile
+    assert fmt.change_unknown(2019, code) in re.sub(r"<[^>]+>", "", source).replace("\xa0", " ")
+    spent = yaml.safe_load((FIXTURES / "anju-2020/data/2020/finance.yaml").read_text(encoding="utf-8"))["expenditure"]["total"]
+    compact = re.sub(r"<[^>]+>", " ", tiles[-1]).replace("\xa0", " ")
+    assert re.sub(r"\s+", " ", fmt.compact_money(Decimal(str(spent)), code).replace("\xa0", " ")) in re.sub(r"\s+", " ", compact)
+    assert fmt.money_figure(Decimal(str(spent)), code) not in compact   # the exact figure is the table's

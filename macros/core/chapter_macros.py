@@ -24,17 +24,18 @@ from .languages import CODES, DEFAULT, LANGUAGES, prefix
 from .sandbox import PAGE_KEY, ChapterSandbox
 from .schema import Named, item_ids, item_named, named_place
 from .strings import has, t
-from .strings import text as string
 
 
 def _page(context):
     return context[PAGE_KEY]
 
 
-def _edition(code: str, lang: str) -> str:
-    """An edition's name in *lang*: "英文版"; a language the catalogues do not name, by its own name."""
-    key = f"edition.{code}"
-    return t(key, lang) if has(key, lang) or has(key, DEFAULT) else t("edition", lang, name=LANGUAGES[code].name)
+def _own_edition(code: str) -> str:
+    """An edition's name in its own language, as its readers look for it ("English edition"): by
+    its own name alone ("한국어") where its catalogue does not word it."""
+    if has(f"edition.{code}", code):
+        return t(f"edition.{code}", code)
+    return t("edition", code, name=LANGUAGES[code].name) if has("edition", code) else LANGUAGES[code].name
 
 
 def _year(page, year=None):
@@ -96,6 +97,19 @@ def table(context, name):
 
 @jinja2.pass_context
 @_todo_when_unfilled
+def figure(context, name, row):
+    """表格中一行的数字，按表格显示的精度（不带单位）：{{ figure("statistics", "per_capita_new_acquisitions") }} 册 → 0.14 册。
+    A row's figure as its table shows it, to the places the table declares, without its unit: 0.14."""
+    page = _page(context)
+    entry, rows = _rows(page, name)
+    found = {r.id: r for r in rows}
+    if row not in found:
+        raise UnknownName(f"{name}.{row}", dict.fromkeys(found))
+    return render.figure(entry, found[row], page.locale)
+
+
+@jinja2.pass_context
+@_todo_when_unfilled
 def listing(context, name, pattern=None):
     """把表格各项写成一句话：大学专科学历 5 人，本科以上学历 6 人；pattern 改写每一项，如 "{label}使用 {value}"。
     A table's items as running prose; pattern words each item, e.g. "{value} on {label}"."""
@@ -108,26 +122,39 @@ def listing(context, name, pattern=None):
 
 @jinja2.pass_context
 @_todo_when_unfilled
-def chart(context, name, title=None):
-    """图表（静态图片），附标题、数据来源和可展开的表格；title 可改写标题，说出图表的要点。
-    A chart with its title, source and table; title replaces the title with the point in your words."""
+def chart(context, name, title=None, caller=None):
+    """图表（静态图片），附标题、数据来源和可展开的表格；标题写在 {% call chart("roles") %} 和 {% endcall %} 之间，一行话说出图表的要点，数字用宏。
+    A chart with its title, source and table; write its title, one line that says the chart's point, between {% call chart("roles") %} and {% endcall %}, with figures through macros."""
     page = _page(context)
     entry, _ = _rows(page, name)
     year = page.year
-    found = charts.specs(entry, year, page.site, page.locale, page.library_name)
+    found = charts.specs(entry, year, page.site, page.locale, page.library_name, page.charts)
     if not found:
         if year.draft:
             raise _StillToFill()
         raise AbsentPart(_part(entry))
+    written = _written_title(Markup(caller()) if caller is not None else title)   # a block: escaped by the sandbox
+    named = [written.striptags() if written and i == 0 else c.title for i, c in enumerate(found)]   # its accessible name
     svgs = []
     if os.environ.get("REPORT_CHARTS", "1") != "0":  # REPORT_CHARTS=0: tables only (make bench)
         cache = page.docs_dir.parent / ".cache" / "charts"
-        svgs = [charts.to_svg(c.spec, f"{name}-{i}", c.title, cache) for i, c in enumerate(found)]
+        svgs = [charts.to_svg(c.spec, f"{name}-{i}", named[i], cache) for i, c in enumerate(found)]
     rows = entry.rows(year, page.site) or []
     source = t("chart.source", page.locale, library=page.library_name, year=year.year)
-    return render.chart_figure(name, svgs, title or found[0].title, found[0].subtitle, source,
+    return render.chart_figure(name, svgs, charts.no_orphan(written or found[0].title, page.locale),
+                               charts.no_orphan(found[0].subtitle, page.locale), source,
                                render.table(entry, rows, page.locale, _download(page, entry, year.year)),
                                page.locale)
+
+
+def _written_title(title) -> Markup | None:
+    """A chart's title as staff wrote it, on one line: the text of a ``{% call %}`` block (its words
+    escaped by the sandbox, its figures written by macros) or a title="…" argument (escaped here);
+    None where there is none, so that the chart states its own point."""
+    if title is None:
+        return None
+    written = Markup(" ".join(str(title if isinstance(title, Markup) else render.esc(str(title))).split()))
+    return written or None
 
 
 @jinja2.pass_context
@@ -248,14 +275,16 @@ def pdf_download(context, year=None):
     meta, y = page.meta, found.year
     from .pages import pdf_name
     meta["report_year"] = y
+    # this edition's first; another edition is named in its own language, as its readers look for it
     meta["report_pdf_links"] = [
-        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "current": code == page.locale,
-         "lang": page.locale, "not_made": t("download.pdf_not_made", page.locale),
-         "label": t("download.pdf_edition", page.locale, edition=_edition(code, page.locale)),
-         "facts": string("download.pdf_facts", page.locale)}
+        {"href": page.link(f"downloads/{y}/{pdf_name(page.site, y, code)}"), "file": pdf_name(page.site, y, code),
+         "code": code, "tag": LANGUAGES[code].tag, "current": code == page.locale,
+         "label": t("download.pdf_edition", code, year=y) if code == page.locale else _own_edition(code)}
         for code in sorted(CODES, key=lambda c: c != page.locale)]
-    meta["report_data_link"] = page.link(f"{prefix(page.locale)}{y}/#data")
-    meta["report_data_label"] = t("download.data", page.locale)
+    # the year's figures in one ZIP, with its format and size as each PDF gives its own
+    archive = _data_archive(page, y)
+    meta["report_data_link"], meta["report_data_label"], meta["report_data_facts"] = (
+        archive["href"], t("download.data", page.locale), archive["facts"])
     return "\n\n<!-- report:pdf -->\n\n"
 
 
@@ -313,7 +342,8 @@ def _data_archive(page, y: int) -> dict:
     found = page.site.years[y]
     name = opendata.archive_name(page.site, y)
     size = fmt.file_size(len(opendata.files(found, page.site)[name]), page.locale)
-    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size)}
+    return {"href": page.link(f"downloads/{y}/{name}"), "label": t("download.all_data", page.locale, year=y, size=size),
+            "facts": t("download.data_facts", page.locale, size=size)}
 
 
 def _data_anchor(y: int) -> str:
@@ -408,7 +438,7 @@ def _named_item(lang: str) -> tuple[str, str]:
     return "<list>.<id>.<field>", zh if lang == "zh" else en
 
 
-MACROS = [table, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
+MACROS = [table, figure, listing, chart, chronicle_events, change_of, share, total, chapter_heading, report_title,
           archive_title, contents, key_figures, pdf_download, archive, contact, reply_time, statement_dates, data_download,
           downloads, macro_reference,
           field_reference, code, code_block]

@@ -4,6 +4,11 @@ No JavaScript is needed to see them; they print and go into the PDF with the pag
 number a chart shows is formatted by fmt.py, so the chart, the table beside it and the
 prose agree to the digit, in each language. Which chart a table has is said in its entry
 of the registry (tables.py). SVGs are cached by the hash of their specification.
+
+One page, one scale per unit: every bar a page draws in one unit (people, events, 万元) is as
+long for the same figure, whichever chart it is in. The page's charts are the ones its text
+calls (:func:`called`); each is drawn on the scale that leaves room for the figures of all of
+them (:func:`page_scales`), across the same width.
 """
 from __future__ import annotations
 
@@ -16,21 +21,35 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from . import fmt, trends
+from markupsafe import Markup
+
+from . import figures, fmt, trends
 from .languages import LANGUAGES, text_in
 from .site import Site, Year
 from .strings import t
-from .tables import ABSENT, MONEY, Breakdown, ChartKind, Indicators, resolve, scale_group
+from .templates import esc
+from .tables import ABSENT, MONEY, TABLES, Breakdown, ChartKind, Indicators, Unit, resolve, table
 
 PRIMARY = "#8c2b1f"      # the theme's primary colour: 8.9:1 on white
 SECONDARY = "#c98a7f"    # the same hue, lighter: the earlier year, the other part of a stack
-NEGATIVE = "#1f5f8c"     # falls: 6.6:1 on white
+# A change's direction, in a pair that says neither good nor bad (red reads as a fall to English
+# readers, as a rise to Chinese ones): dark blue and mid grey, told apart by lightness (2:1) in any
+# colour vision, each at least 3:1 on white. The sign is written with the figure too (+18%, −22%).
+RISE = "#1f5f8c"         # 6.8:1 on white
+FALL = "#8a8a8a"         # 3.5:1 on white
 TEXT = "#1f1f1f"
 MUTED = "#595959"        # axis text: 7:1 on white
-# The pages' own font stacks (report.css): Chinese first for Chinese, Latin first for English.
-FONTS = {"cjk": '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
-               '"WenQuanYi Micro Hei", system-ui, sans-serif',
-         "latin": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif'}
+# The system faces a reader's browser may have, after the language's own typeface (typeface()):
+# Chinese first for Chinese, Latin first for English. Unquoted (valid CSS for names of words):
+# WeasyPrint reads a quoted name in an SVG only when it comes first, so that the PDF set the
+# charts in Noto Sans CJK JP and DejaVu Sans whatever the list said.
+FONTS = {"cjk": 'PingFang SC, Hiragino Sans GB, Microsoft YaHei, Source Han Sans SC, WenQuanYi Micro Hei, '
+                'system-ui, sans-serif',
+         "latin": 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, Noto Sans CJK SC, sans-serif'}
+# Noto Sans has no minus sign (U+2212, "−22%"): the Noto face that has it, of the same design, comes
+# next, before the system's fallback could set it in DejaVu (Debian's fontconfig aliases Arial,
+# system-ui and sans-serif to it). Installed with Noto Sans (fonts-noto-core).
+SYMBOLS = "Noto Sans Math"
 PADDING = {"left": 0, "top": 4, "right": 4, "bottom": 4}   # the bars start where the caption does
 # A chart is drawn for a 360 px phone and shown at its drawn size (never scaled up; on a
 # phone, 328 px of page, scaled down by 1 % at most), so that its labels are read at 15 px.
@@ -44,6 +63,23 @@ class Chart:
     spec: dict
     title: str           # states the point
     subtitle: str        # the measure, the unit, the period
+    unit: str | None = None   # the unit its bars measure (unit_key), shared with the page's other charts in it
+    end: float = 0            # the scale's end this chart needs alone, for the figures it writes
+
+
+def unit_key(unit: Unit) -> str:
+    """What names a unit's scale: charts drawing in one unit share their page's scale for it."""
+    return unit.short.key
+
+
+CHART_CALL = re.compile(r"""\bchart\(\s*["'](\w+)["']""")
+
+
+def called(text: str) -> tuple[str, ...]:
+    """The registered tables whose charts a page's *text* calls, in order: ``chart("budget")``,
+    ``{% call chart("budget") %}``."""
+    known = {entry.name for entry in TABLES}
+    return tuple(dict.fromkeys(name for name in CHART_CALL.findall(text) if name in known))
 
 
 def _config() -> dict:
@@ -62,19 +98,42 @@ def text_width(text: str) -> float:
     return sum(FONT_SIZE if unicodedata.east_asian_width(c) in "WF" else FONT_SIZE * 0.62 for c in text)
 
 
+_NOT_FIRST = "[、，。；：！？）》」』]"   # marks that may not begin a line of Chinese
+
+
 def _wrap(label: str, lang: str, width: float = WIDTH) -> list[str]:
     """A label in lines that fit *width*: broken between words (English) or characters
-    (Chinese), never cut short with an ellipsis."""
-    lines, line = [], ""
+    (Chinese), never cut short with an ellipsis, and never leaving one Chinese character alone
+    on its last line ("录")."""
+    cjk = LANGUAGES[lang].spacing == "cjk"
     # English breaks at spaces only, Chinese between characters but never inside a figure with
-    # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds
-    pieces = re.findall(r"[^ ]+ *" if LANGUAGES[lang].spacing != "cjk" else r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|.", label)
+    # its unit: a no-break space (CNY\u00a01,865,200, 168.52\u00a0万元) holds; nor before a mark that
+    # may not begin a line (、，。）)
+    pieces = re.findall(r"[0-9A-Za-z.,%+\-]+(?:\u00a0\S{1,2})? ?|." + _NOT_FIRST + "*" if cjk else r"[^ ]+ *", label)
+    lines: list[list[str]] = [[]]
     for piece in pieces:
-        if line and text_width((line + piece).rstrip()) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += piece
-    return [*lines, line.rstrip()] if line.strip() else lines or [label]
+        if lines[-1] and text_width("".join(lines[-1] + [piece]).rstrip()) > width:
+            lines.append([])
+        lines[-1].append(piece)
+    if cjk and len(lines) > 1 and len(re.sub(_NOT_FIRST + r"|\s", "", "".join(lines[-1]))) == 1 and len(lines[-2]) > 1:
+        lines[-1].insert(0, lines[-2].pop())   # the last line takes the character before it
+    shown = ["".join(line).rstrip() for line in lines if "".join(line).strip()]
+    return shown or [label]
+
+
+# The end of a Chinese title or subtitle kept on one line: its last two characters, with the figure
+# before them where they are its unit (186.52 万元) and the punctuation after them.
+_LAST_TWO = re.compile(r"(?:\d[\d,.]*[ \u00a0]?)?[\u4e00-\u9fff][^\u4e00-\u9fff<>\s]{0,3}[\u4e00-\u9fff][^\u4e00-\u9fff<>\w\s]*$")
+
+
+def no_orphan(text, lang: str):
+    """*text* (markup) whose last line, however the page wraps it, holds at least two characters:
+    in Chinese, which breaks between any two, its last two are kept together. English breaks
+    between words, so is left as it is."""
+    text = Markup(text) if isinstance(text, Markup) else Markup(esc(text))
+    if LANGUAGES[lang].spacing != "cjk":
+        return text
+    return Markup(_LAST_TWO.sub(lambda m: f'<span class="keep">{m.group()}</span>', str(text), count=1))
 
 
 def room(rows: list[dict], width: float = WIDTH) -> float:
@@ -140,8 +199,7 @@ def _rows_chart(title: str, rows: list[dict], domain: list[float], bar: dict, te
 def bars(rows: list[dict], title: str, end: float | None = None, colour: str = PRIMARY) -> dict:
     """Horizontal bars, one per row {key, label (lines), value, text}: the label above its bar
     and the formatted value at its end, so that the whole width goes to the bars. *end* is the
-    scale's end for the chart's scale group, so that charts comparing like with like share one
-    scale."""
+    scale's end its page gives the unit (one scale per unit on a page)."""
     end = max(end or 0, room(rows))
     bar = {"mark": {"type": "rect", "color": colour, "cornerRadiusTopRight": 2, "cornerRadiusBottomRight": 2},
            "encoding": {"x": {"field": "start"}, "x2": {"field": "value"}, "y": {"field": "top"},
@@ -185,12 +243,13 @@ def trend(rows: list[dict], order: list[str], title: str) -> dict:
     }
 
 
-def stacked(rows: list[dict], title: str) -> dict:
+def stacked(rows: list[dict], title: str, end: float | None = None) -> dict:
     """Bars built of parts, one row per bar {key, label (lines), parts [{value, shade}], text}:
-    a budget and the fund beside it, against what was spent, so that the sum can be read off."""
+    a budget and the fund beside it, against what was spent, so that the sum can be read off.
+    *end*: the scale's end its page gives the unit (one scale per unit on a page)."""
     for row in rows:
         row["end"] = float(sum(part["value"] for part in row["parts"]))
-    end = room([{"value": r["end"], "text": r["text"]} for r in rows])
+    end = max(end or 0, room([{"value": r["end"], "text": r["text"]} for r in rows]))
     placed, _, _ = _laid_out(rows)
     pieces, start = [], 0.0
     for row in placed:
@@ -223,7 +282,7 @@ def diverging(rows: list[dict], title: str) -> dict:
            "encoding": {"x": {"field": "start"}, "x2": {"field": "value"}, "y": {"field": "top"},
                         "y2": {"field": "bottom"}, "description": {"field": "key", "type": "nominal"},
                         "color": {"field": "shade", "type": "nominal", "legend": None,
-                                  "scale": {"domain": ["rise", "fall"], "range": [PRIMARY, NEGATIVE]}}}}
+                                  "scale": {"domain": ["rise", "fall"], "range": [RISE, FALL]}}}}
     chart = _rows_chart(title, placed, [low, high], bar, "at")
     # zero, marked beside each bar (a line the whole height would cross the labels)
     beside = [{"zero": 0, "top": r["top"] - 3, "bottom": r["bottom"] + 3} for r in chart["layer"][0]["data"]["values"]]
@@ -251,15 +310,43 @@ def _label(text, lang: str) -> str:
     return fmt.heading_case(text_in(text, lang), lang)
 
 
-def specs(entry, year: Year, site: Site, lang: str, library: str) -> list[Chart]:
-    """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data."""
-    charts = _DRAWN_BY[entry.chart](entry, year, site, lang) if entry.chart is not None else []
+def specs(entry, year: Year, site: Site, lang: str, library: str, page: tuple[str, ...] = ()) -> list[Chart]:
+    """The chart(s) registered for *entry* (tables.py) in *year*; [] where the year lacks the data.
+    *page*: the tables whose charts the same page shows (:func:`called`), whose bars in the same
+    unit are drawn on the same scale."""
+    if entry.chart is None:
+        return []
+    charts = _DRAWN_BY[entry.chart](entry, year, site, lang, page_scales([entry.name, *page], year, site, lang))
     for chart in charts:
-        chart.spec["config"]["font"] = FONTS["cjk" if LANGUAGES[lang].spacing == "cjk" else "latin"]
+        chart.spec["config"]["font"] = typeface(lang)
     return charts
 
 
-def _bars(entry: Breakdown, year: Year, site: Site, lang: str) -> list[Chart]:
+def typeface(lang: str) -> str:
+    """The font family a chart's text names: the language's one typeface (Language.typeface, the
+    PDF's too) first, so that the PDF sets the charts as it sets the text (Noto Sans CJK SC, not
+    the JP face fontconfig would pick for "PingFang SC", nor DejaVu's figures); then the faces a
+    reader's system has, for a browser without it."""
+    language = LANGUAGES[lang]
+    return f'{language.typeface}, {SYMBOLS}, {FONTS["cjk" if language.spacing == "cjk" else "latin"]}'
+
+
+
+def page_scales(names, year: Year, site: Site, lang: str) -> dict[str, float]:
+    """unit_key -> the end of the one scale the charts of tables *names* share for that unit:
+    the end that leaves room for every figure of every one of them."""
+    ends: dict[str, float] = {}
+    for name in dict.fromkeys(names):
+        entry = table(name)
+        if entry.chart is None:
+            continue
+        for chart in _DRAWN_BY[entry.chart](entry, year, site, lang, {}):
+            if chart.unit is not None:
+                ends[chart.unit] = max(ends.get(chart.unit, 0), chart.end)
+    return ends
+
+
+def _bars(entry: Breakdown, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
     rows = [r for r in entry.rows(year) or [] if r.role != "total" and r.value is not None]
     if not rows:
         return []
@@ -268,15 +355,14 @@ def _bars(entry: Breakdown, year: Year, site: Site, lang: str) -> list[Chart]:
     caption = _label(entry.caption, lang)
     title = _point(entry, rows, year, lang)
     subtitle = t("chart.subtitle", lang, measure=caption, unit=entry.unit.short[lang], year=year.year)
-    # one scale for the group: the end that leaves room for every figure of every chart in it
-    group = [{"value": r.value, "text": other.unit.prose(r.value, lang)} for other in scale_group(entry)
-             for r in other.rows(year) or [] if r.role != "total" and r.value is not None]
-    return [Chart(bars(data, f"{title}. {subtitle}", room(group)), title, subtitle)]
+    unit, alone = unit_key(entry.unit), room(data)
+    return [Chart(bars(data, f"{title}. {subtitle}", ends.get(unit, alone)), title, subtitle, unit, alone)]
 
 
 def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
-    """What a breakdown's chart shows, as its title: the largest item (or items, when tied);
-    the whole, when the remainder ("other") outweighs every named item."""
+    """What a breakdown's chart shows, as its title when staff write none: the largest item (or
+    items, when tied), as a count of the whole ("7 of 11") or a share in whole percent; the whole,
+    when the remainder ("other") outweighs every named item. No decimal the data does not need."""
     named = [r for r in rows if r.role == "item"]
     top = max((r.value for r in named), default=None)
     if top is None or any(r.role == "other" and r.value > top for r in rows):
@@ -286,14 +372,26 @@ def _point(entry: Breakdown, rows: list, year: Year, lang: str) -> str:
         return t("chart.whole", lang, value=value if short in value else f"{value} {short}")   # 45 events
     leaders = [r for r in named if r.value == top]
     label = fmt.items([fmt.mid_sentence(_label(r.label, lang), lang) for r in leaders], lang)
+    whole = resolve(year, entry.whole)
+    if entry.shares and entry.unit.integer and whole not in (None, ABSENT):   # people: 7 of 11, not 63.6%
+        return t("chart.largest_count" if len(leaders) == 1 else "chart.largest_counts", lang, label=label,
+                 value=entry.unit.prose(top, lang), whole=entry.unit.prose(whole, lang), unit=entry.unit.short[lang])
     if entry.shares and leaders[0].share is not None:
         return t("chart.largest_share" if len(leaders) == 1 else "chart.largest_shares", lang,
-                 label=label, share=fmt.number(leaders[0].share, lang))
+                 label=label, share=fmt.number(_whole_percent(top, whole), lang))
     return t("chart.largest" if len(leaders) == 1 else "chart.largest_each", lang, label=label,
              value=entry.unit.prose(top, lang))
 
 
-def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
+def _whole_percent(part, whole):
+    """part ÷ whole in whole percent; to a tenth where a whole number would say 0% or 100% of a
+    part that is neither none nor all."""
+    share = figures.share(part, whole, 0)
+    return figures.share(part, whole, 1) if share in (0, 100) and 0 < part < whole else share
+
+
+def _changes_and_trend(entry: Indicators, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
+    # changes in % and measures of their own units: each on its own scale
     return _changes(entry, year, site, lang) + _trend(entry, year, site, lang)
 
 
@@ -345,7 +443,7 @@ def _trend(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
     return [Chart(trend(points, [labels[m] for m in trends.MEASURES], f"{title}. {subtitle}"), title, subtitle)]
 
 
-def _funding(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart]:
+def _funding(entry: Indicators, year: Year, site: Site, lang: str, ends: dict[str, float]) -> list[Chart]:
     fin = year.finance
     if fin.budget is None or fin.expenditure is None or None in (fin.budget.total, fin.expenditure.total):
         return []
@@ -364,10 +462,13 @@ def _funding(entry: Indicators, year: Year, site: Site, lang: str) -> list[Chart
     title = t("chart.funding_point", lang, available=fmt.money(end, lang), spent=fmt.money(fin.expenditure.total, lang))
     subtitle = t("chart.subtitle", lang, measure=t("chart.funding_measure", lang), unit=MONEY.short[lang],
                  year=year.year)
-    return [Chart(stacked(rows, f"{title}. {subtitle}"), title, subtitle)]
+    unit = unit_key(MONEY)
+    alone = room([{"value": float(sum(p["value"] for p in r["parts"])), "text": r["text"]} for r in rows])
+    return [Chart(stacked(rows, f"{title}. {subtitle}", ends.get(unit, alone)), title, subtitle, unit, alone)]
 
 
-# How each kind of chart the registry declares is drawn: (entry, year, site, lang) -> its charts.
+# How each kind of chart the registry declares is drawn: (entry, year, site, lang, the page's
+# scale ends by unit) -> its charts.
 _DRAWN_BY = {ChartKind.BARS: _bars, ChartKind.CHANGES: _changes_and_trend, ChartKind.FUNDING: _funding}
 
 
@@ -412,7 +513,6 @@ def to_svg(spec: dict, name: str, title: str, cache_dir: Path | None) -> str:
 
 
 def _accessible(svg: str, prefix: str, title: str) -> str:
-    from .render import esc
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)

@@ -19,8 +19,9 @@ from typing import Union
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 
+from . import figures
 from .figures import places
 from .languages import LANGUAGES, Language
 from .schema import MonthOnly
@@ -53,6 +54,15 @@ def _number(text: str, language: Language) -> str:
     value = Decimal(text)
     return format_decimal(value, format=_pattern(places(value), language.grouping),
                           locale=language.babel, decimal_quantization=True)
+
+
+def rounded(value: Number, decimals: int, lang: str) -> str:
+    """A figure shown to *decimals* places, half away from zero, where a reader needs no more
+    (0.1396 volumes per person reads ``0.14``); never more decimals than it was published with."""
+    value = Decimal(value)
+    if decimals < places(value):
+        value = figures.rounded(value, decimals)
+    return number(value, lang)
 
 
 def _date(value: dt.date, part: str, language: Language) -> str:
@@ -96,6 +106,27 @@ def money(amount_wan: Number, lang: str) -> str:
     return t(f"fmt.money.{LANGUAGES[lang].money}", lang, amount=money_figure(amount_wan, lang))
 
 
+def compact_money_figure(amount_wan: Number, lang: str) -> str:
+    """An amount in 万元 as a tile shows it, without its currency: ``186.5`` (万元, to one place) in
+    Chinese; ``1.87 million`` (yuan, to two places, as CLDR words a million) in English, or the
+    exact yuan below a million. The exact figure is the table's."""
+    language = LANGUAGES[lang]
+    amount_wan = Decimal(amount_wan)
+    if language.money == "wan":
+        return rounded(amount_wan, 1, lang)
+    yuan = amount_wan * WAN
+    if yuan < 1_000_000:
+        return money_figure(amount_wan, lang)
+    # CLDR words a million ("1.87 million") where the locale has long forms; some (ko) have only short
+    style = "long" if "long" in Locale.parse(language.babel).compact_decimal_formats else "short"
+    return format_compact_decimal(yuan, format_type=style, locale=language.babel, fraction_digits=2)
+
+
+def compact_money(amount_wan: Number, lang: str) -> str:
+    """An amount in 万元 in a tile's few characters: "186.5 万元" / "CNY 1.87 million"."""
+    return t(f"fmt.money.{LANGUAGES[lang].money}", lang, amount=compact_money_figure(amount_wan, lang))
+
+
 def file_size(size: int, lang: str) -> str:
     """A download's size as readers read it: ``812 B``, ``3.4 KB``, ``1.2 MB``."""
     for unit, bound in (("MB", 1024 * 1024), ("KB", 1024)):
@@ -129,6 +160,11 @@ def change(value: Number, lang: str, previous_year: int, up: str | None = None,
         return t("fmt.unchanged", lang, previous_year=previous_year)
     verb = (up or t("fmt.up", lang)) if value > 0 else (down or t("fmt.down", lang))
     return t("fmt.change", lang, verb=verb, size=percent(abs(value), lang), previous_year=previous_year)
+
+
+def change_unknown(previous_year: int, lang: str) -> str:
+    """Where a change on the previous year is not known: ``2019 年：未公布`` / ``2019: not published``."""
+    return t("fmt.change_unknown", lang, previous_year=previous_year)
 
 
 def space_cjk(text: str) -> str:

@@ -6,11 +6,12 @@ them) or a total of the year's data, compared with the same total the year befor
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import figures, fmt, tables
-from .languages import LANGUAGES, text_in
+from .languages import text_in
 from .strings import t
 
 
@@ -27,7 +28,7 @@ class Total:
     path: str
     label: str                 # strings.py key
     unit: str | None = None    # strings.py key; None for an amount of money, which names its own
-    money: bool = False        # published in 万元: 186.52 万元, CNY 1,865,200
+    money: bool = False        # published in 万元: 186.5 万元, CNY 1.87 million in a tile
 
 
 KEY_FIGURES = (
@@ -39,6 +40,9 @@ KEY_FIGURES = (
 )
 
 
+_AFTER_THE_FIGURE = re.compile(r"^(.*\d)\s*(.*)$", re.S)
+
+
 def _at(year, path: str):
     """The value at *path* of *year*'s data, None where any part of it is missing."""
     value = year
@@ -48,13 +52,14 @@ def _at(year, path: str):
 
 
 def _tile(label: str, figure: str, unit: str, change: Decimal | None, lang: str, year: int) -> dict:
+    # a change not known is said so, never left blank
     return {"label": label, "figure": figure, "unit": unit, "change": change,
-            "change_words": None if change is None else fmt.change(change, lang, year - 1)}
+            "change_words": fmt.change_unknown(year - 1, lang) if change is None else fmt.change(change, lang, year - 1)}
 
 
 def tiles(year, site, lang: str) -> list[dict]:
     """*year*'s key figures that its data gives, in order: label, figure, unit, and the change on
-    the previous year (a number, and in words) where it is known."""
+    the previous year (a number, and in words; where it is not known, words that say so)."""
     previous, out = site.previous(year.year), []
     for figure in KEY_FIGURES:
         if isinstance(figure, TableRow):
@@ -67,10 +72,9 @@ def tiles(year, site, lang: str) -> list[dict]:
         if value is None:
             continue
         change = figures.change(value, _at(previous, figure.path) if previous else None)
-        if figure.money:   # English writes the currency before the figure
-            shown, unit = ((fmt.money_figure(value, lang), tables.MONEY.short[lang])
-                           if LANGUAGES[lang].money == "wan"
-                           else (fmt.money(value, lang), ""))
+        if figure.money:   # in a tile's compact form (the exact figure is the table's): the words
+            # after its last digit (万元, million) set as its unit, a currency before it (CNY) kept
+            shown, unit = _AFTER_THE_FIGURE.match(fmt.compact_money(value, lang)).groups()
         else:
             shown, unit = fmt.number(value, lang), t(figure.unit, lang) if figure.unit else ""
         out.append(_tile(t(figure.label, lang), shown, unit, change, lang, year.year))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chapters, links
+from . import chapters, charts, links
 from .chapter_errors import ChapterSource, explain
 from .languages import LANGUAGES, file_locale, page_locale, text_in
 from .problems import Problem
@@ -40,6 +40,7 @@ class ReportPage:
     years_shown: list[int]
     preview: bool
     meta: dict = field(default_factory=dict)
+    charts: tuple[str, ...] = ()   # the tables whose charts its text calls: one scale per unit among them
 
     @property
     def library_name(self) -> str:
@@ -96,6 +97,7 @@ def render_page(sandbox: ChapterSandbox, here: ReportPage, markdown: str, file_t
                   f'<div lang="{LANGUAGES[here.file_locale].tag}" markdown>\n\n')
         after = "\n\n</div>\n"
     variables = _variables(here)
+    here.charts = charts.called(markdown)
     try:
         return before + sandbox.render_chapter(markdown, variables, here) + after
     except Exception as error:  # every mistake in a chapter ends here, as a message for staff

@@ -17,7 +17,7 @@ from . import chronicle as chronicle_text
 from . import fmt, links
 from .languages import text_in
 from .strings import t
-from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Row, Unit
+from .tables import MONEY, WAN_YUAN, Breakdown, Indicators, Note, Row, Unit, UnknownTable
 from .templates import esc, render_block   # esc: also how sandbox, charts and filters escape a text
 
 
@@ -66,40 +66,57 @@ class UnitCell(str):
     """A table cell that names the unit of the figure before it."""
 
 
+class NotKnown(str):
+    """A figure's cell where the figure is not known: words (未提供, not available), in its column's place."""
+
+
 def _kind(cell) -> str:
-    return "words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell) else "num"
+    return ("words" if isinstance(cell, Words) else "unit" if isinstance(cell, UnitCell)
+            else "num not-known" if isinstance(cell, NotKnown) else "num")
 
 
-def _row(cells: list[str]) -> dict:
-    """A table row for table.html: its label, and its cells with their kind; words take the unit's
-    column where it is empty (a document's title needs no unit)."""
+def _row(cells: list[str], head: list[str], labelled: set[int]) -> dict:
+    """A table row for table.html: its label, and its cells with their kind and padding; words take
+    the unit's column where it is empty (a document's title needs no unit). A cell of a column in
+    *labelled* carries its column's heading (data-label), which a phone shows beside it when the
+    table's rows are stacked."""
     out, i = [], 1
     while i < len(cells):
         cell = cells[i]
         spans = isinstance(cell, Words) and i + 1 < len(cells) and cells[i + 1] == "" and isinstance(cells[i + 1], UnitCell)
-        out.append({"text": cell, "kind": _kind(cell), "span": 2 if spans else 1})
+        text, pad, suffix = cell if isinstance(cell, tuple) else (cell, "", "")
+        out.append({"text": text, "pad": pad, "suffix": suffix, "kind": _kind(text), "span": 2 if spans else 1,
+                    "label": head[i] if i in labelled and i < len(head) else None})
         i += 2 if spans else 1
     return {"label": cells[0], "cells": out}
 
 
 def _table(caption: str, head: list[str], rows: list[tuple[list[str], str]], lang: str,
-           download: str | None, css: str) -> str:
+           download: str | None, css: str, labelled: set[int] = frozenset(), notes: list[str] = ()) -> str:
     """A report table: label column left, figures right-aligned in tabular digits, the total set apart.
-    *rows* are (cells, role); the role "total" goes to the table's foot."""
+    *rows* are (cells, role); the role "total" goes to the table's foot. A table of more than three
+    columns does not fit a 360 px phone: there its rows are stacked (report.css), each a block with
+    its heading, its figures, and the cells of *labelled* columns with their heading beside them.
+    *notes* (markup) are said beneath the table: what is no figure (tables.Note)."""
     rows = _on_the_decimal(rows)
+    stacked = len(head) > 3
     return render_block("table", caption=caption, download=download, download_label=interface("download.csv", lang),
-                        css=css, head=[{"text": h, "kind": _kind(h)} for h in head],
-                        body=[_row(cells) for cells, role in rows if role != "total"],
-                        foot=[_row(cells) for cells, role in rows if role == "total"])
+                        css=css + (" report-table--stacked" if stacked else ""), stacked=stacked,
+                        head=[{"text": h, "kind": _kind(h)} for h in head],
+                        body=[_row(cells, head, labelled) for cells, role in rows if role != "total"],
+                        foot=[_row(cells, head, labelled) for cells, role in rows if role == "total"],
+                        notes=list(notes))
 
 
 _FIGURE = re.compile(r"^([+\u2212-]?[\d,]+)(?:\.(\d+))?(%?)$")
 
 
-def _on_the_decimal(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], str]]:
+def _on_the_decimal(rows: list[tuple[list[str], str]]) -> list[tuple[list, str]]:
     """Each column's figures padded on the right with figure spaces (the width of a digit) and
     a punctuation space (the width of the point) to its most decimals, so that right-aligned
-    figures line up on the decimal point. Nothing is rounded or added that a reader sees."""
+    figures line up on the decimal point. A padded cell is (figure, padding, % or nothing): a stacked
+    row on a phone, where nothing lines up, leaves it out. Nothing is rounded or added that a
+    reader sees."""
     width = max((len(cells) for cells, _ in rows), default=0)
     out = [(list(cells), role) for cells, role in rows]
     for column in range(1, width):
@@ -112,7 +129,7 @@ def _on_the_decimal(rows: list[tuple[list[str], str]]) -> list[tuple[list[str], 
             if m:
                 decimals = len(m.group(2) or "")
                 pad = ("" if decimals else "\u2008") + "\u2007" * (most - decimals)
-                cells[column] = m.group(1) + (f".{m.group(2)}" if decimals else "") + pad + m.group(3)
+                cells[column] = (m.group(1) + (f".{m.group(2)}" if decimals else ""), pad, m.group(3))
     return out
 
 
@@ -133,20 +150,51 @@ def table(entry, rows: list[Row], lang: str, download: str | None = None) -> str
     head = [interface("indicator", lang), interface("value", lang), UnitCell(t("unit", lang))]
     if isinstance(entry, Indicators) and entry.changes:
         head.append(interface("change", lang))
+    noted = entry.noted() if isinstance(entry, Indicators) else set()
     lines = []
     for r in rows:
+        if r.id in noted:
+            continue
         if r.unit is WAN_YUAN:
             cells = [text_in(r.label, lang), _cell(r.value, MONEY.cell, lang), UnitCell(MONEY.short[lang])]
         else:
-            cells = [text_in(r.label, lang), _indicator_value(r.value, lang),
+            cells = [text_in(r.label, lang), _indicator_value(r.value, lang, entry.places(r.id)),
                      UnitCell(text_in(r.unit, lang) if r.unit else "")]
-        if entry.changes:
-            cells.append("" if r.change is None else fmt.signed_percent(r.change, lang))
+        if entry.changes:   # a change not known is said so, never a blank cell
+            cells.append(NotKnown(t("table.not_available", lang)) if r.change is None
+                         else fmt.signed_percent(r.change, lang))
         lines.append((cells, r.role))
-    return _table(caption, head, lines, lang, download, "report-table--indicators")
+    notes = [_note(note, {r.id: r.value for r in rows}, lang) for note in getattr(entry, "notes", ())]
+    # a row's figure and unit read as one on a phone; its change is labelled
+    return _table(caption, head, lines, lang, download, "report-table--indicators", labelled={3},
+                  notes=[n for n in notes if n])
 
 
-def _indicator_value(value, lang: str) -> str:
+def figure(entry, row: Row, lang: str) -> str:
+    """A row's figure as its table shows it (the places the registry declares), without its unit,
+    for a chapter's sentence: 0.14 where the data publishes 0.1396."""
+    if not isinstance(entry, (Breakdown, Indicators)):   # records (the chronicle) have no one figure
+        raise UnknownTable(entry.name)
+    if isinstance(entry, Breakdown):
+        return _cell(row.value, entry.unit.cell, lang)
+    if row.unit is WAN_YUAN:
+        return _cell(row.value, MONEY.cell, lang)
+    return _indicator_value(row.value, lang, entry.places(row.id))
+
+
+def _note(note: Note, values: dict, lang: str) -> Markup | None:
+    """A note's sentence, its data texts escaped; None where the year gives none of its fields."""
+    found = {field: values.get(row) for field, row in note.fields.items()}
+    if all(value is None for value in found.values()):
+        return None
+    key = note.key
+    if len(found) == 1 and isinstance(next(iter(found.values())), bool):
+        key = f"{key}.{'yes' if next(iter(found.values())) else 'no'}"
+    return Markup(t(key, lang, **{field: todo(lang) if value is None else esc(_indicator_value(value, lang))
+                                  for field, value in found.items()}))
+
+
+def _indicator_value(value, lang: str, places: int | None = None) -> str:
     if value is None:
         return todo(lang)
     if isinstance(value, bool):
@@ -155,7 +203,7 @@ def _indicator_value(value, lang: str) -> str:
         return Words(text_in(value, lang))
     if hasattr(value, "isoformat"):
         return fmt.date(value, lang, with_year=True)
-    return fmt.number(value, lang)
+    return fmt.number(value, lang) if places is None else fmt.rounded(value, places, lang)
 
 
 _FIELD = re.compile(r"\{label\}|\{value\}|\{\{|\}\}")

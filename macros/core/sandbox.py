@@ -5,7 +5,8 @@ So a chapter reaches only what it needs: the year's data, the library, this proj
 macros and filters. It is checked twice:
 
 - before it runs, by its shape (:func:`check`): data, macro calls and filters are all a
-  chapter ever writes, so anything else (``{% for %}``, ``{% set %}``, ``{% include %}``,
+  chapter ever writes (and, for a macro that takes one, a block of text around them:
+  ``{% call chart("roles") %}…{% endcall %}``, whose words are escaped like data), so anything else (``{% for %}``, ``{% set %}``, ``{% include %}``,
   arithmetic, a name beginning with ``_``, a call of anything but a macro) is refused at
   its line, in the staff's words;
 - while it runs, by Jinja's :class:`~jinja2.sandbox.SandboxedEnvironment`, narrowed
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -48,9 +50,10 @@ _SHOWN = {nodes.For: "{% for %}", nodes.If: "{% if %}", nodes.Assign: "{% set %}
           nodes.Slice: "[a:b]", nodes.Dict: "{…}"}
 
 
-def check(source: str | nodes.Template, macros: frozenset[str]) -> None:
+def check(source: str | nodes.Template, macros: frozenset[str], blocks: frozenset[str] | None = None) -> None:
     """Refuse *source* (a chapter's text, or its parse) unless it writes only text, data, macro calls
-    and filters (NotAllowed, at its line)."""
+    and filters (NotAllowed, at its line). A ``{% call %}`` block is allowed around a call of a macro
+    of *blocks* (None: of any macro, for a check of the shape only)."""
     from jinja2 import Environment
     template = source if isinstance(source, nodes.Template) else Environment().parse(source)   # nothing is run
     calls = 0
@@ -59,6 +62,8 @@ def check(source: str | nodes.Template, macros: frozenset[str]) -> None:
         calls += isinstance(node, (nodes.Call, nodes.Filter))
         if calls > MAX_CALLS:   # each macro writes up to a table or a chart: a page of thousands is no page
             raise NotAllowed(f"超过 {MAX_CALLS} 个宏和过滤器 / more than {MAX_CALLS} macros and filters", line)
+        if isinstance(node, nodes.CallBlock) and _block_of(node, macros, blocks):
+            continue   # its call and its text are checked as any others
         if not isinstance(node, _ALLOWED):
             shown = next((s for kind, s in _SHOWN.items() if isinstance(node, kind)), type(node).__name__)
             include = isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const) \
@@ -77,6 +82,25 @@ def check(source: str | nodes.Template, macros: frozenset[str]) -> None:
             raise NotAllowed(f".{node.node.attr}(…)" if isinstance(node.node, nodes.Getattr) else "(…)", line)
         if isinstance(node, nodes.Call) and (node.dyn_args is not None or node.dyn_kwargs is not None):
             raise NotAllowed("*args / **kwargs", line)
+
+def _block_of(node: nodes.CallBlock, macros: frozenset[str], blocks: frozenset[str] | None) -> bool:
+    """A block of text handed to a macro that takes one (``{% call chart("roles") %}``): no
+    arguments of its own (``{% call(x) … %}``), a macro by its name. A name no macro has is
+    told as unknown when it runs."""
+    called = node.call.node if isinstance(node.call, nodes.Call) else None
+    if node.args or node.defaults or not isinstance(called, nodes.Name):
+        return False
+    return blocks is None or called.name in blocks or called.name not in macros
+
+
+def escape_blocks(template: nodes.Template) -> nodes.Template:
+    """*template* with the words typed inside each ``{% call %}`` block escaped as a data text is
+    (a chart's title: ``<b>`` shows as typed); the macros and data inside write as anywhere else."""
+    for block in template.find_all(nodes.CallBlock):
+        for data in block.find_all(nodes.TemplateData):
+            data.data = str(esc(data.data))
+    return template
+
 
 # Names Jinja itself answers in every template (the template object, a loop's state).
 _JINJA_OWN = frozenset({"self", "loop", "super", "caller", "varargs", "kwargs"})
@@ -143,6 +167,9 @@ class ChapterSandbox(SandboxedEnvironment):
         self.filters = {name: _writes_markup(f) for name, f in filters.items()}
         self.tests = {}
         self.macro_names = frozenset(macros)
+        # the macros that take a block of text (a chart's title): those with a ``caller`` argument
+        self.block_macros = frozenset(name for name, m in macros.items()
+                                      if "caller" in inspect.signature(m).parameters)
         self._allowed_calls = {id(f) for f in (*self.globals.values(), *self.filters.values())}
         self._templates: dict[str, object] = {}   # a chapter's text -> its compiled template
 
@@ -174,8 +201,8 @@ class ChapterSandbox(SandboxedEnvironment):
         template = self._templates.get(source)
         if template is None:
             parsed = self.parse(source)
-            check(parsed, self.macro_names)
-            template = self._templates[source] = self.from_string(parsed)
+            check(parsed, self.macro_names, self.block_macros)
+            template = self._templates[source] = self.from_string(escape_blocks(parsed))
             if len(self._templates) > 1024:   # a long preview session: the oldest go first
                 del self._templates[next(iter(self._templates))]
         return template

@@ -169,7 +169,7 @@ WAN_YUAN: Label = label("unit.wan_yuan")
 class ChartKind(Enum):
     """The chart a table has; charts.py draws each kind."""
 
-    BARS = "bars"            # a breakdown's items as bars, on one scale with its scale group
+    BARS = "bars"            # a breakdown's items as bars, on one scale with the page's others in its unit
     CHANGES = "changes"      # the measures' change on the previous year, then their trend over the years
     FUNDING = "funding"      # the budget, the central fund beside it, against what was spent
 
@@ -207,8 +207,7 @@ class Breakdown:
     items_called: Label      # the items as a sum that does not add up names them: 各学历人数, education counts
     sum_told_at_whole: bool = False   # that sum is told at the whole's line (a total typed from its document)
     shares: bool = True
-    chart: Optional[ChartKind] = ChartKind.BARS
-    scale: Optional[str] = None     # charts of one scale group share one axis (like with like)
+    chart: Optional[ChartKind] = ChartKind.BARS   # on one scale with the page's other charts in its unit
 
     def __post_init__(self):
         _declared_list(self.name, "items", self.items, label=self.label, value=self.value)
@@ -243,6 +242,20 @@ class Indicator:
     path: str
     unit: Optional[Label] = None
     measure: Optional[str] = None   # a measure of trends.MEASURES: the row shows its change too
+    # the decimals a reader is shown (0.1396 volumes per person reads 0.14); the download keeps
+    # the figure as published
+    places: Optional[int] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """A sentence beneath a table for what is no figure: a document the figures come from, a
+    yes-or-no. Its catalogue string *key* words it with *fields* (a field's name, the id of the
+    indicator that gives it); a yes-or-no field picks its ``key.yes`` or ``key.no`` sentence.
+    Those indicators stay in the download, as published, and leave the table's rows."""
+
+    key: str
+    fields: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -255,11 +268,25 @@ class Indicators:
     indicators: list[Indicator]
     changes: bool = False
     chart: Optional[ChartKind] = None
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self):
         for i in self.indicators:
             _declared(self.name, f"indicator {i.id!r}, path", i.path)
+        ids = {i.id for i in self.indicators}
+        for note in self.notes:
+            for field, indicator in note.fields.items():
+                if indicator not in ids:
+                    raise DeclarationError(f"tables.py, table {self.name!r}: note {note.key!r}: {field}={indicator!r}: "
+                                           f"no such indicator; it has {', '.join(sorted(ids))}")
         _declared_chart(self.name, self.chart)
+
+    def noted(self) -> set[str]:
+        """The indicators its notes word, not its rows."""
+        return {indicator for note in self.notes for indicator in note.fields.values()}
+
+    def places(self, row_id: str) -> int | None:
+        return next((i.places for i in self.indicators if i.id == row_id), None)
 
     def rows(self, year: Year, site: Site | None = None) -> list[Row] | None:
         rows = []
@@ -299,27 +326,27 @@ TABLES: list[Breakdown | Indicators | Records] = [
     Breakdown(name="education", caption=label("table.education.caption"), file="staff_education",
               category=label("table.education.category"), unit=PEOPLE,
               items="staff.education", whole="staff.headcount",
-              items_called=label("table.education.items_called"), scale="staff"),
+              items_called=label("table.education.items_called")),
     Breakdown(name="roles", caption=label("table.roles.caption"), file="staff_roles",
               category=label("table.roles.category"), unit=PEOPLE,
               items="staff.roles", whole="staff.headcount",
-              items_called=label("table.roles.items_called"), scale="staff"),
+              items_called=label("table.roles.items_called")),
     Breakdown(name="employment", caption=label("table.employment.caption"),
               file="staff_employment", category=label("table.employment.category"), unit=PEOPLE,
               items="staff.employment", whole="staff.headcount",
-              items_called=label("table.employment.items_called"), scale="staff"),
+              items_called=label("table.employment.items_called")),
     Breakdown(name="titles", caption=label("table.titles.caption"), file="staff_titles",
               category=label("table.titles.category"), unit=PEOPLE,
               items="staff.titles", whole="staff.professional_posts",
-              items_called=label("table.titles.items_called"), scale="staff"),
+              items_called=label("table.titles.items_called")),
     Breakdown(name="budget", caption=label("table.budget.caption"), file="budget",
               category=label("table.budget.category"), unit=MONEY,
               items="finance.budget.items", label="name", value="amount", whole="finance.budget.total",
-              items_called=label("table.budget.items_called"), sum_told_at_whole=True, scale="finance"),
+              items_called=label("table.budget.items_called"), sum_told_at_whole=True),
     Breakdown(name="expenditure", caption=label("table.expenditure.caption"), file="expenditure",
               category=label("table.expenditure.category"), unit=MONEY,
               items="finance.expenditure.items", label="name", value="amount", whole="finance.expenditure.total",
-              items_called=label("table.expenditure.items_called"), sum_told_at_whole=True, scale="finance"),
+              items_called=label("table.expenditure.items_called"), sum_told_at_whole=True),
     Breakdown(name="activities", caption=label("table.activities.caption"), file="activities",
               category=label("table.activities.category"), unit=EVENTS,
               items="activities.by_kind", label="name", whole="activities.total",
@@ -331,7 +358,8 @@ TABLES: list[Breakdown | Indicators | Records] = [
                   path="statistics.new_acquisitions", unit=label("table.statistics.new_acquisitions.unit")),
         Indicator(id="per_capita_new_acquisitions",
                   label=label("table.statistics.per_capita_new_acquisitions.label"),
-                  path="statistics.per_capita_new_acquisitions", unit=label("table.statistics.per_capita_new_acquisitions.unit")),
+                  path="statistics.per_capita_new_acquisitions", places=2,
+                  unit=label("table.statistics.per_capita_new_acquisitions.unit")),
         Indicator(id="digital_resources_total_tb", label=label("table.statistics.digital_resources_total_tb.label"),
                   path="statistics.digital_resources.total_tb", unit=label("table.statistics.digital_resources_total_tb.unit")),
         Indicator(id="digital_resources_new_tb", label=label("table.statistics.digital_resources_new_tb.label"),
@@ -357,7 +385,12 @@ TABLES: list[Breakdown | Indicators | Records] = [
                   path="staff.professional_share", unit=label("table.staff.professional_share.unit")),
     ]),
     Indicators(name="finance", caption=label("table.finance.caption"), file="finance",
-               chart=ChartKind.FUNDING, indicators=[
+               chart=ChartKind.FUNDING, notes=(
+        Note(key="table.finance.note.central_fund", fields={"included": "expenditure_includes_central_fund"}),
+        *[Note(key=f"table.finance.note.{part}_document",
+               fields={key: f"{part}_document_{key}" for key in ("issuer", "title", "number")})
+          for part in ("budget", "expenditure")],
+    ), indicators=[
         Indicator(id="budget_total", label=label("table.finance.budget_total.label"),
                   path="finance.budget.total", unit=WAN_YUAN),
         Indicator(id="central_free_opening_fund",
@@ -402,8 +435,3 @@ class UnknownTable(KeyError):
     def __init__(self, name: str):
         super().__init__(name)
         self.name, self.known = name, sorted(entry.name for entry in TABLES)
-
-
-def scale_group(table: Breakdown) -> list[Breakdown]:
-    """The breakdowns whose charts share *table*'s scale (its ``scale`` group), itself included."""
-    return [t for t in TABLES if isinstance(t, Breakdown) and t.scale and t.scale == table.scale] or [table]

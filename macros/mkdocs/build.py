@@ -36,6 +36,7 @@ class Build:
     site: Site | None = None
     problem: DataError | None = None   # the data's mistakes (preview only: a build stops on them)
     pdfs: list[Future] = field(default_factory=list)   # every PDF of the build, made or being made
+    pdf_link_pages: list[Path] = field(default_factory=list)   # pages whose PDF links await their facts
     workers: Workers = field(default_factory=Workers)
     not_found: str | None = None   # the 404 page as the first language's build wrote it (every edition's words)
 
@@ -75,4 +76,5 @@ class Build:
     def abandon(self) -> None:
         """The build failed: stop making PDFs nobody will publish."""
         self.pdfs.clear()
+        self.pdf_link_pages.clear()
         self.workers.stop(wait=False)

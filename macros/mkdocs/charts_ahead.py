@@ -8,7 +8,6 @@ The pages then find them drawn. The preview draws as it goes.
 """
 from __future__ import annotations
 
-import re
 from concurrent.futures import wait
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from ..core import chapters, charts, tables
 from ..core.languages import CODES, text_in
 from ..core.problems import DataError
 from .workers import CORES
-
-CHART_CALL = re.compile(r"""\bchart\(\s*["'](\w+)["']""")
 
 
 def draw(config, build) -> None:
@@ -36,8 +33,9 @@ def draw(config, build) -> None:
                     text = chapters.read_chapter(page if page.is_file() else source)
                 except DataError:
                     continue   # its page says why it cannot be read
-                for name in CHART_CALL.findall(text):
-                    _want(wanted, name, site, year, code, cache)
+                shown = charts.called(text)   # on one scale per unit, as the page draws them
+                for name in shown:
+                    _want(wanted, name, shown, site, year, code, cache)
     if not wanted:
         return
     pool = build.workers.pool("charts", CORES)
@@ -45,13 +43,10 @@ def draw(config, build) -> None:
     build.workers.stop("charts")   # their drawing engine's memory goes with them
 
 
-def _want(wanted: dict, name: str, site, year: int, code: str, cache: Path) -> None:
-    try:
-        entry = tables.table(name)
-    except tables.UnknownTable:
-        return  # the page names the mistake
+def _want(wanted: dict, name: str, page: tuple[str, ...], site, year: int, code: str, cache: Path) -> None:
+    entry = tables.table(name)   # called() knows it
     library = text_in(site.library.name, code)
-    for chart in charts.specs(entry, site.years[year], site, code, library):
+    for chart in charts.specs(entry, site.years[year], site, code, library, page):
         path = charts.cached_file(chart.spec, cache)
         if not path.exists():
             wanted[path] = chart.spec

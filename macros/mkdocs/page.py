@@ -101,5 +101,9 @@ def _describe(page, here: ReportPage) -> None:
     elif title:
         page.meta.setdefault("description", t("chapter_description", here.locale, chapter=title, report=full_title))
     page.meta["report_tab_title"] = " · ".join(x for x in (title, report, library) if x)
-    page.meta["report_pdf"] = here.link(links.download(year, pdf_name(here.site, year, here.locale)))
-    page.meta["report_pdf_label"] = t("download.pdf", here.locale)
+    name = pdf_name(here.site, year, here.locale)
+    page.meta["report_pdf"] = here.link(links.download(year, name))
+    # its format, size and pages ({facts}) are the template's: written in once the PDF exists (pdf_edition.py)
+    page.meta["report_pdf_label"] = t("download.pdf", here.locale, year=year, facts="{facts}")
+    page.meta["report_pdf_file"], page.meta["report_pdf_code"] = name, here.locale
+    page.meta["report_pdf_tag"] = LANGUAGES[here.locale].tag

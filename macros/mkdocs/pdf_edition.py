@@ -4,12 +4,18 @@ Made at MkDocs' ``on_env`` event: by then every page's content is rendered and n
 template yet, so the PDF reads the chapters' own HTML and headings from MkDocs' table of
 contents. A PDF made before from exactly the same inputs is reused from ``.cache/pdf``;
 the others are laid out in worker processes, one per core, while MkDocs goes on with the
-pages. A page that gives a PDF's size and length (the theme global ``report_pdfs``) waits
-for that one PDF; the build's end waits for them all. The preview (`mkdocs serve`) makes
-none; REPORT_PDF=1 or 0 decides.
+pages. The preview (`mkdocs serve`) makes none; REPORT_PDF=1 or 0 decides.
+
+Every link to a PDF gives its format, size and pages (the theme's ``report_pdf_facts``).
+No page waits for a PDF: the pages of one language are written while its PDFs are made, and
+the other language's PDF, on the cover, is made by a build that comes after. So each link
+carries a mark (pdf.facts_mark); ``on_post_page`` notes the pages that carry one, and the
+outermost build's ``on_post_build``, once every PDF of every language exists, writes their
+facts in (:func:`finish`). A build without PDFs (the preview) writes the format alone.
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 from concurrent.futures import Future
@@ -34,24 +40,15 @@ def build_locale(config) -> str:
     return next((code for code, lang in LANGUAGES.items() if language in (code, lang.tag)), DEFAULT)
 
 
-class Editions(dict):
-    """year -> its PDF in this build's language (pdf.Edition), waiting for it if it is being made."""
-
-    def get(self, year, default=None):
-        found = super().get(year, default)
-        if isinstance(found, Future):
-            try:
-                found = found.result()
-            except pdf.PdfError:
-                return default   # the build's end reports it
-            self[year] = found
-        return found
+def facts_text(command: str, name: str, code: str) -> str:
+    """What a link to the PDF *name* in language *code* says of it, as the page is written: the
+    mark that :func:`finish` fills in, or, in a build that makes no PDF, the format alone."""
+    return pdf.facts_mark(name, code) if enabled(command) else pdf.facts(None, code)
 
 
 def make(env, config, files, build) -> None:
     """This language's PDF of each year shown, kept in *build* (build.Build) until the build's end."""
-    editions = Editions()
-    env.globals["report_pdfs"] = editions
+    env.globals["report_pdf_facts"] = functools.partial(facts_text, build.command)
     site = build.valid_site()
     if not enabled(build.command) or site is None:
         return
@@ -70,45 +67,51 @@ def make(env, config, files, build) -> None:
                  if s.relative_to(docs_dir).as_posix() in by_source]
         if not pages:
             continue
-        contents = [pdf.Chapter(f"chapter-{number}", _heading(page), pdf.chapter_html(page.content))
+        contents = [pdf.Chapter(f"chapter-{number}", _heading(page), pdf.chapter_html(page.content, code))
                     for number, page in enumerate(pages, 1)]
-        source = pdf.document(LANGUAGES[code].tag, library, t("report_title", code, year=year, library=library),
+        source = pdf.document(code, library, t("report_title", code, year=year, library=library),
                               t("pdf.cover_title", code), str(year), t("contents", code), contents,
                               updated=dates.moment(year))
         target = Path(config.site_dir) / "downloads" / str(year) / pdf_name(site, year, code)
         # Chapters of one year sit at one depth, so their relative links resolve alike from here.
         base = urljoin(site_url, f"{prefix(code)}{year}/chapter/")
-        jobs.append((year, (source, target, base, site_url, docs_dir, build.cache_dir / "pdf")))
+        jobs.append((year, (source, code, target, base, site_url, docs_dir, build.cache_dir / "pdf")))
     # The workers take every other PDF, this process the rest: one layout per core, and no
     # more copies of the layout engine in memory than there are cores.
     ours = []
     for number, (year, job) in enumerate(jobs):
         if CORES > 1 and number % CORES:
-            editions[year] = build.workers.pool("pdf", CORES - 1).submit(pdf.render, *job)
+            build.pdfs.append(build.workers.pool("pdf", CORES - 1).submit(pdf.render, *job))
         else:
-            ours.append((year, job))
-    for year, job in ours:
-        editions[year] = Future()
+            ours.append(job)
+    for job in ours:
+        made = Future()
         try:
-            editions[year].set_result(pdf.render(*job))
+            made.set_result(pdf.render(*job))
         except pdf.PdfError as err:
-            editions[year].set_exception(err)
-    build.pdfs.extend(editions.values())
+            made.set_exception(err)
+        build.pdfs.append(made)
 
 
 def finish(build, log) -> None:
-    """Wait for every PDF of the build; stop the build with the first problem, as the staff read it."""
+    """Wait for every PDF of the build, then give each link to one its size and pages; stop the
+    build with the first problem, as the staff read it."""
     from mkdocs.exceptions import Abort
     made = reused = 0
+    editions = {}
     try:
         for future in build.pdfs:
             edition = future.result()
+            editions[edition.path.name] = edition
             reused, made = reused + edition.reused, made + (not edition.reused)
     except pdf.PdfError as err:
         raise Abort(str(err)) from None
     finally:
         build.pdfs.clear()
         build.workers.stop("pdf")
+    for page in build.pdf_link_pages:
+        page.write_text(pdf.fill_facts(page.read_text(encoding="utf-8"), editions), encoding="utf-8")
+    build.pdf_link_pages.clear()
     if made or reused:
         log.info(f"PDF：新生成 {made} 个，重用 {reused} 个 / PDF editions: {made} made, {reused} reused")
 

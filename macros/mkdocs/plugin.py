@@ -20,13 +20,15 @@ The order of events, as MkDocs and mkdocs-static-i18n run them:
 3. ``on_page_markdown`` (0, after mkdocs-static-i18n's at 50): each page's macros rendered
    in the sandbox; then the preview reuses what it can.
 4. ``on_page_content``: every page checked for markup that could act; typeset.
-5. ``on_env``: the footer's facts; the PDFs (every page's content is rendered by now). Then
+5. ``on_env``: the footer's facts; the PDFs (every page's content is rendered by now).
+   ``on_post_page``: the pages whose PDF links wait for the PDFs' size and pages noted.
    ``on_post_template``: the first language's 404 page is every language's.
 6. ``on_post_build`` (−200): mkdocs-static-i18n builds each further language inside its own
    ``on_post_build`` (−100), with the same plugin objects; so events 1–6 run again, nested.
    ``self.running`` counts the builds under way; the outermost one's end (after every
-   language) writes the open data, waits for the PDFs, splits the search index and writes
-   build.json. tests/test_editions.py pins this order.
+   language) writes the open data, waits for the PDFs and writes their size and pages into
+   the links to them, splits the search index and writes build.json. tests/test_editions.py
+   pins this order.
 """
 from __future__ import annotations
 
@@ -180,6 +182,14 @@ class ReportPlugin(BasePlugin[ReportConfig]):
                 self.build.not_found = output_content
             return self.build.not_found
         return output_content
+
+    def on_post_page(self, output, *, page, config):
+        # A page with a link to a PDF is written before the PDF exists: its size and pages are
+        # written in at the build's end (pdf_edition.finish).
+        from ..core.pdf import FACTS_MARK
+        if FACTS_MARK.search(output):
+            self.build.pdf_link_pages.append(Path(page.file.abs_dest_path))
+        return output
 
     @event_priority(-200)  # after mkdocs-static-i18n has built every other language and merged the search index
     def on_post_build(self, *, config):

@@ -39,16 +39,24 @@ def _library(name: str) -> Callable[[], bool]:
     return lambda: ctypes.util.find_library(name) is not None
 
 
-def _font(family: str, language: str = "") -> bool:
-    if not shutil.which("fc-list"):
-        return False
-    listed = subprocess.run(["fc-list", f":lang={language}" if language else ":", "family"],
-                            capture_output=True, text=True).stdout
-    return family in listed
+def _font(family: str, language: str = "") -> Callable[[], bool]:
+    """Whether fontconfig lists *family* itself (for *language*): "Noto Sans" is not found in
+    "Noto Sans CJK SC", and fontconfig's nearest match to a name it lacks does not count."""
+    def found() -> bool:
+        if not shutil.which("fc-list"):
+            return False
+        listed = subprocess.run(["fc-list", f":lang={language}" if language else ":", "family"],
+                                capture_output=True, text=True).stdout
+        return any(family in line.split(",") for line in listed.splitlines())
+    return found
 
 
-def _cjk_font() -> bool:
-    return _font("Noto Sans CJK SC", "zh")
+# The typeface each language's PDF and charts are set in (macros/locales/languages.yaml), and
+# the Debian package that installs it; tests/test_pdf.py checks every declared typeface is here.
+TYPEFACES = {
+    "Noto Sans CJK SC": ("fonts-noto-cjk", "zh", "PDF 和图表的中文字体 / the Chinese typeface of the PDF and charts"),
+    "Noto Sans": ("fonts-noto-core", "en", "英文版 PDF 和图表的字体 / the typeface of the English PDF and charts"),
+}
 
 
 def _chromium() -> bool:
@@ -69,8 +77,7 @@ class Need:
 VENV = [Need("python3-venv", "Python 的虚拟环境 / Python's virtual environments", _venv)]
 BUILD = [
     Need("fontconfig", "查找字体 / finding fonts", _command("fc-match")),
-    Need("fonts-noto-cjk", "PDF 中的中文字体 / the Chinese font the PDF embeds", _cjk_font),
-    Need("fonts-dejavu-core", "英文版 PDF 的字体 / the Latin font of the English PDF", lambda: _font("DejaVu Sans")),
+    *(Need(package, why, _font(family, language)) for family, (package, language, why) in TYPEFACES.items()),
     Need("libpango-1.0-0", "WeasyPrint 排版 PDF / WeasyPrint lays out the PDF", _library("pango-1.0")),
     Need("libpangoft2-1.0-0", "WeasyPrint 排版 PDF / WeasyPrint lays out the PDF", _library("pangoft2-1.0")),
 ]
