@@ -85,6 +85,14 @@ def accept(dialog) -> None:
         pass
 
 
+def settle(page) -> None:
+    """Let the chapter editor take up a selection set from a script: Slate reads the page's
+    selection on 'selectionchange', throttled to 100 ms, so keys typed sooner go to the old caret.
+    Waits until two animation frames have passed after a further 300 ms (a loaded machine runs late)."""
+    page.wait_for_timeout(300)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor, browser, traffic):
     project, admin, preview = editor
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
@@ -144,6 +152,7 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
             getSelection().removeAllRanges();
             getSelection().addRange(range);
         }""")
+        settle(page)
         page.keyboard.type("used")
         # and a sentence with a figure picked from the year's data names, at the end of that paragraph
         page.wait_for_function("""() => [...document.querySelectorAll("[data-slate-node=element]")]
@@ -155,6 +164,7 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
             const text = strings[strings.length - 1].firstChild;
             getSelection().collapse(text, text.textContent.length);
         }""")
+        settle(page)
         page.keyboard.type(" The district budget was ")
         page.locator("#report-figures").select_option("{{ finance.budget.total | money }}")
         page.wait_for_timeout(200)

@@ -225,6 +225,17 @@ def test_the_front_matter_staff_write_is_accepted():
         assert front_matter_problems(text, "docs/x.md") == [], text
 
 
+
+def test_front_matter_that_cannot_be_read_is_told_at_its_line_not_printed_as_the_page():
+    # an unquoted colon in a value: MkDocs would print the block as the page's text and lose its title
+    from macros.core.chapters import front_matter_problems
+    text = "---\ntitle: Chronicle\ndescription: The year, event by event: what happened.\n---\n\n正文\n"
+    [problem] = front_matter_problems(text, "docs/2020/chronicle.en.md")
+    assert problem.line == 3 and "引号" in problem.expected_zh and "quotes" in problem.expected_en
+    quoted = text.replace("description: The year, event by event: what happened.",
+                          'description: "The year, event by event: what happened."')
+    assert front_matter_problems(quoted, "docs/2020/chronicle.en.md") == []
+
 def test_a_build_refuses_a_setting_of_the_theme_in_a_page_and_a_page_name_with_markup(tmp_path):
     project = copy_project(tmp_path / "project", "anju-2020")
     (project / "docs" / "data.md").write_text("---\nsubtitle: '<img src=x onerror=alert(29)>'\n---\n\n# 数据\n",

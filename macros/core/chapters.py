@@ -284,6 +284,12 @@ def front_matter_problems(text: str, shown: str) -> list[Problem]:
             return [Problem(shown, None, None, "直接写出每个值（页面开头不用锚点 & 和别名 *）",
                             "every value written out (a page's settings use no anchors & or aliases *)",
                             "锚点或别名 / an anchor or alias")]
+        # MkDocs would print the unread block as the page's first lines, and lose the title
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(shown, mark.line + 2 if mark is not None else 2, None,
+                        "页面开头的设置每行“名称: 值”；值里有冒号等符号时，整个值加英文引号 \"…\"",
+                        "the page's settings one “name: value” a line; a value with a colon in it goes in quotes \"…\"",
+                        "读不懂的设置 / settings that cannot be read")]
     meta, _, _ = split_front_matter(text)
     lines = text.splitlines()
     out = []
