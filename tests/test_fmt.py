@@ -116,7 +116,8 @@ def test_a_year_end_reporting_date_reads_as_the_report_writes_it():
 
 
 @pytest.mark.parametrize("size, zh, en", [(812, "812 B", "812 B"), (3481, "3.4 KB", "3.4 KB"),
-                                          (1258291, "1.2 MB", "1.2 MB"), (5_000_000, "4.8 MB", "4.8 MB")])
+                                          (1258291, "1.2 MB", "1.2 MB"), (5_000_000, "4.8 MB", "4.8 MB"),
+                                          (480 * 1024, "480 KB", "480 KB")])   # no ".0"
 def test_file_sizes_read_as_readers_read_them(size, zh, en):
     assert fmt.file_size(size, "zh") == zh.replace(" ", NBSP) and fmt.file_size(size, "en") == en.replace(" ", NBSP)
 

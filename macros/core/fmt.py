@@ -131,7 +131,9 @@ def file_size(size: int, lang: str) -> str:
     """A download's size as readers read it: ``812 B``, ``3.4 KB``, ``1.2 MB``."""
     for unit, bound in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= bound:
-            return with_unit(number(Decimal(size / bound).quantize(Decimal("0.1")), lang), unit, lang)
+            tenths = Decimal(size / bound).quantize(Decimal("0.1"))
+            # "480 KB", not "480.0 KB"
+            return with_unit(number(tenths.to_integral() if tenths == tenths.to_integral() else tenths, lang), unit, lang)
     return with_unit(number(size, lang), "B", lang)
 
 
