@@ -12,6 +12,7 @@ the project, as another library's report runs it.
 """
 from __future__ import annotations
 
+import fcntl
 import html
 import os
 import re
@@ -104,24 +105,47 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """A site that tests only read, built once for the whole run: under `make test` the first
+    worker to need it builds it and the others wait for it and read the same files, instead of
+    every worker building its own copy of the same thing at the same time on the same cores."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent   # the run's own folder, shared by its workers
+    place, done = root / f"shared-{name}", root / f"shared-{name}.built"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, or the worker dies
+        if not done.exists():
+            shutil.rmtree(place, ignore_errors=True)   # a worker that failed to build it
+            make(place)
+            done.touch()
+    return place / "site"
+
+
 @pytest.fixture(scope="session")
 def report(tmp_path_factory) -> Path:
     """The anju-2020 fixture, built once with its PDF editions."""
-    project = copy_project(tmp_path_factory.mktemp("report") / "project", "anju-2020")
-    return built(project, tmp_path_factory.mktemp("report-site"), pdf=True)
+    return shared(tmp_path_factory, "report", lambda place: built(
+        copy_project(place / "project", "anju-2020"), place / "site", pdf=True))
 
 
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory) -> Path:
     """The three-year archive fixture, built once with its PDF editions."""
-    project = copy_project(tmp_path_factory.mktemp("archive") / "project", "archive")
-    return built(project, tmp_path_factory.mktemp("archive-site"), pdf=True)
+    return shared(tmp_path_factory, "archive", lambda place: built(
+        copy_project(place / "project", "archive"), place / "site", pdf=True))
 
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real project as it stands, built once as `make build` builds it (invariants only)."""
-    return built(ROOT, tmp_path_factory.mktemp("real-site"), pdf=True)
+    return shared(tmp_path_factory, "real", lambda place: built(ROOT, place / "site", pdf=True))
+
+
+@pytest.fixture(scope="session")
+def real_site_without_pdfs(tmp_path_factory) -> Path:
+    """A copy of the real project as it stands, built without its PDF editions (invariants only)."""
+    return shared(tmp_path_factory, "real-html", lambda place: built(copy_project(place / "project"), place / "site"))
 
 
 @pytest.fixture
@@ -133,3 +157,4 @@ def project(tmp_path) -> Path:
 @pytest.fixture
 def archive_project(tmp_path) -> Path:
     return copy_project(tmp_path / "project", "archive")
+

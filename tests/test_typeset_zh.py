@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from browser import PHONE
-from conftest import built, copy_project
+
 from macros.core.typeset import FULL_WIDTH, SHORT_NAME, typeset
 
 HAN = "\u4e00-\u9fff"
@@ -174,10 +174,9 @@ SINGLE_DASH = re.compile(rf"(?<![—])(?<=[{HAN}])\|*—\|*(?=[{HAN}])")
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
+def real_site(real_site_without_pdfs) -> Path:
     """The real project as it stands, without its PDF editions: checked by the invariants only."""
-    project = copy_project(tmp_path_factory.mktemp("typeset-zh") / "project")
-    return built(project, tmp_path_factory.mktemp("typeset-zh-site"))
+    return real_site_without_pdfs
 
 
 @pytest.fixture(params=["report", "real_site"])

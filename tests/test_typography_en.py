@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import built, copy_project
 from macros.core.languages import prefix
 
 CODE = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
@@ -70,10 +69,9 @@ def english_pages(site: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def english_site(tmp_path_factory) -> Path:
+def english_site(real_site_without_pdfs) -> Path:
     """The real project, built as `make build` builds it but without the PDF editions."""
-    project = copy_project(tmp_path_factory.mktemp("typography") / "project")
-    return built(project, tmp_path_factory.mktemp("typography-site"))
+    return real_site_without_pdfs
 
 
 def test_the_checker_sees_text_and_svg_labels_but_not_attributes_or_code():
