@@ -69,7 +69,7 @@ def missing_figures(site: Path, prefix: str, year, code: str) -> list:
     for topic in year.documents:
         for place, value in figures(year.topic(topic)):
             forms = written(value, code)
-            if (topic, *place) in SHOWN_TO:   # a figure the registry shows to fewer places (0.1396: 0.14)
+            if (topic, *place) in SHOWN_TO:   # a figure the registry shows to fewer places (0.1234: 0.12)
                 forms.add(fmt.rounded(value, SHOWN_TO[(topic, *place)], code))
             if topic == "chronicle" and place[-1] == "date":  # an event is dated by its whole span
                 event = year.chronicle.events[place[1]]

@@ -129,8 +129,8 @@ def test_a_change_is_computed_to_two_places(now, before, expected):
 
 
 @pytest.mark.parametrize("wan, zh, en", [
-    (D("186.52"), "186.5 万元", "CNY 1.87 million"),   # a tile's few characters; the table keeps the exact figure
-    (D("105.5"), "105.5 万元", "CNY 1.06 million"),
+    (D("123.46"), "123.5 万元", "CNY 1.23 million"),   # a tile's few characters; the table keeps the exact figure
+    (D("107.2"), "107.2 万元", "CNY 1.07 million"),
     (D("200"), "200 万元", "CNY 2 million"),           # no decimals invented
     (D("1234.56"), "1234.6 万元", "CNY 12.35 million"),
     (D("18"), "18 万元", "CNY 180,000"),              # under a million: the exact yuan is short enough
@@ -143,8 +143,8 @@ def test_money_in_a_tile_takes_the_compact_form_readers_use(wan, zh, en):
 
 
 @pytest.mark.parametrize("value, decimals, shown", [
-    (D("0.1396"), 2, "0.14"), (D("0.135"), 2, "0.14"), (D("0.1349"), 2, "0.13"),   # half away from zero
-    (D("16.19"), 2, "16.19"), (D("3.9"), 2, "3.9"), (60173, 2, "60,173"),          # never more decimals
+    (D("0.1296"), 2, "0.13"), (D("0.135"), 2, "0.14"), (D("0.1349"), 2, "0.13"),   # half away from zero
+    (D("17.19"), 2, "17.19"), (D("3.9"), 2, "3.9"), (61234, 2, "61,234"),          # never more decimals
 ])
 def test_a_figure_rounded_to_the_places_a_reader_needs(value, decimals, shown):
     assert fmt.rounded(value, decimals, "en") == shown
