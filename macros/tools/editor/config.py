@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel
 
 from ...core import schema
+from ...core.languages import CODES, DEFAULT, LANGUAGES
 from ...core.years import is_year_name
 
 # The form's headings: a topic file as staff know it. The English is the hint.
@@ -35,8 +36,10 @@ TOPIC_LABELS = {
     "activities": ("读者活动", "reader activities"),
     "chronicle": ("大事记", "chronicle"),
 }
-DEFAULT_LOCALE = "zh"
-LOCALES = ["zh", "en"]
+# The report's languages as the project declares them (languages.yaml, read by languages.configure):
+# the original's chapter is x.md, each other's x.<code>.md.
+DEFAULT_LOCALE = DEFAULT
+LOCALES = CODES
 
 
 def label_and_hint(description: str | None, name: str) -> tuple[str, str]:
@@ -128,8 +131,8 @@ def field_widget(name: str, info, required_model: bool = True) -> dict | None:
 
 
 def text_fields() -> list[dict]:
-    return [{"name": "zh", "label": "中文", "widget": "string", "required": False, "hint": "Chinese"},
-            {"name": "en", "label": "English", "widget": "string", "required": False, "hint": "英文"}]
+    """A text of the data ({zh: …, en: …}): a line for each declared language, named in itself."""
+    return [{"name": code, "label": LANGUAGES[code].name, "widget": "string", "required": False} for code in LOCALES]
 
 
 def model_fields(model: type[BaseModel]) -> list[dict]:
@@ -200,7 +203,7 @@ def build(root: Path, api: str, topics: dict[str, type[BaseModel]] | None = None
         "publish_mode": "simple",
         "media_folder": "docs",
         "public_folder": "",
-        "i18n": {"structure": "multiple_files", "locales": LOCALES, "default_locale": DEFAULT_LOCALE},
+        "i18n": {"structure": "multiple_files", "locales": list(LOCALES), "default_locale": DEFAULT_LOCALE},
         "site_url": "",
         "collections": collections,
     }

@@ -42,7 +42,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ...core import languages
 from ...core.chapters import front_matter
+from ...core.languages import LANGUAGES
 from ...core.load import dotted, load_document
 from ...core.problems import DataError, Problem
 from . import config
@@ -146,15 +148,16 @@ def backend(settings: Settings) -> dict:
 
 
 def chapter_collections(root: Path) -> list[dict]:
-    """Each year's chapters as files under their own names: x.md (Chinese), then x.en.md."""
+    """Each year's chapters as files under their own names: x.md (the original), then x.en.md and any other twin."""
     out = []
     for year in reversed(config.chapter_years(root)):
         folder = root / "docs" / str(year)
         files = []
         for page in sorted(p for p in folder.glob("*.md") if not re.search(r"\.[a-z]{2,3}\.md$", p.name)):
-            for twin, (language, code) in ((page, ("中文", "zh")), (page.with_name(f"{page.stem}.en.md"), ("English", "en"))):
+            for code in config.LOCALES:
+                twin = page if code == config.DEFAULT_LOCALE else page.with_name(f"{page.stem}.{code}.md")
                 if twin.is_file():
-                    files.append({"name": f"{page.stem}_{code}_{year}", "label": f"{page.stem} · {language}",
+                    files.append({"name": f"{page.stem}_{code}_{year}", "label": f"{page.stem} · {LANGUAGES[code].name}",
                                   "file": twin.relative_to(root).as_posix(), "fields": chapter_fields(twin)})
         # yaml-frontmatter, not Decap's guess: a chapter without front matter (a year's cover in
         # English, say) is "Unrecognized front-matter format" to the guess, and fails to open
@@ -203,6 +206,7 @@ def policy(settings: Settings) -> str:
 def write(root: Path, out: Path) -> Settings:
     """Write the online editor for the project at *root* into *out*."""
     settings = read_settings(root)
+    languages.configure(root)   # the project's own languages, each a twin of every chapter
     if out.resolve().is_relative_to((root / "site").resolve()) or out.resolve().is_relative_to((root / "docs").resolve()):
         raise DataError([Problem(out.as_posix(), None, None, "公开网站（site/、docs/）之外的文件夹",
                                  "a folder outside the public site (site/, docs/)", out.as_posix())])
