@@ -34,8 +34,46 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 _YEAR = re.compile(r"\d{4}")
 
 
-def copy_project(dest: Path, fixture: str | None = None) -> Path:
-    """The publisher with the content of *fixture* (or, without one, of the real project)."""
+# What a build keeps in .cache/ under names that say exactly what it was made from: a chart's SVG
+# by a hash of its specification and the drawing library's version, a compiled template by its
+# name, file and text. Any build would make the same file again, so a copied project starts with
+# what the run's builds have made so far rather than drawing the same charts again on the same
+# two cores. A test about a first build (what it prints, whether it draws the same) starts cold.
+# The PDFs' cache is left out: tests count what a build makes and reuses.
+REUSABLE = ("charts", "templates")
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The run's own temporary folder: under `make test`, shared by its workers."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _made_so_far(tmp_path_factory):
+    global MADE_SO_FAR
+    MADE_SO_FAR = run_folder(tmp_path_factory) / "made-so-far"
+
+
+MADE_SO_FAR: Path | None = None
+
+
+def _share_cache(source: Path, dest: Path) -> None:
+    for part in REUSABLE:
+        if not (source / part).is_dir():
+            continue
+        (dest / part).mkdir(parents=True, exist_ok=True)
+        for made in (source / part).iterdir():
+            if made.suffix == ".tmp" or (dest / part / made.name).exists():
+                continue
+            aside = dest / part / f".{made.name}.{os.getpid()}.tmp"
+            shutil.copyfile(made, aside)   # a copy, not a link: no test can spoil another's file
+            aside.replace(dest / part / made.name)   # another build never reads half a file
+
+
+def copy_project(dest: Path, fixture: str | None = None, *, cold: bool = False) -> Path:
+    """The publisher with the content of *fixture* (or, without one, of the real project), its
+    cache holding what the run has made so far unless *cold*."""
     dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", ".cache")
     for part in PUBLISHER:
@@ -55,6 +93,8 @@ def copy_project(dest: Path, fixture: str | None = None) -> Path:
     shutil.copytree(content / "data", dest / "data", ignore=ignore)
     if fixture is not None and not (dest / "data" / "search-terms.txt").exists():
         shutil.copy2(ROOT / "data" / "search-terms.txt", dest / "data" / "search-terms.txt")
+    if not cold and MADE_SO_FAR is not None:
+        _share_cache(MADE_SO_FAR, dest / ".cache")
     return dest
 
 
@@ -63,14 +103,29 @@ def build(project: Path, site: Path, *extra: str, pdf: bool = False, env: dict |
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", **(env or {}))
     environment.setdefault("REPORT_PDF", "1" if pdf else "0")
     environment.pop("SITE_URL", None)  # the tests expect the default address, whatever CI publishes to
-    return subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site), *extra],
-                          cwd=project, env=environment, capture_output=True, text=True, timeout=600)
+    result = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site), *extra],
+                            cwd=project, env=environment, capture_output=True, text=True, timeout=600)
+    if MADE_SO_FAR is not None:
+        _share_cache(project / ".cache", MADE_SO_FAR)
+    return result
 
 
 def built(project: Path, site: Path, **options) -> Path:
     result = build(project, site, **options)
     assert result.returncode == 0, result.stdout + result.stderr
+    (site.parent / f"{site.name}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     return site
+
+
+def built_from(site: Path, dest: Path) -> Path:
+    """A copy of the project a shared *site* was built from, with everything that build kept in
+    its cache (its PDFs too): a test of what a second build does starts where the first ended."""
+    return shutil.copytree(site.parent / "project", dest, symlinks=True)
+
+
+def build_log(site: Path) -> str:
+    """What the build of a site made by `built` printed."""
+    return (site.parent / f"{site.name}.log").read_text(encoding="utf-8")
 
 
 def page_text(site: Path, path: str) -> str:
@@ -109,9 +164,7 @@ def shared(tmp_path_factory, name: str, make) -> Path:
     """A site that tests only read, built once for the whole run: under `make test` the first
     worker to need it builds it and the others wait for it and read the same files, instead of
     every worker building its own copy of the same thing at the same time on the same cores."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent   # the run's own folder, shared by its workers
+    root = run_folder(tmp_path_factory)
     place, done = root / f"shared-{name}", root / f"shared-{name}.built"
     with open(root / f"shared-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, or the worker dies

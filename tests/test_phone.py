@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from browser import DESKTOP, PHONE, _Quiet
+from browser import PHONE, _Quiet
 from test_browser import pages_of
 
 # What a reader would meet, measured in the page: the page wider than the screen; a box that clips
@@ -91,15 +91,8 @@ def test_the_measure_finds_what_a_reader_would_meet(phone):
     assert "is set at 13 px «small print»" in found
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_page_fits_and_reads_on_a_phone_and_a_desktop(browser, base_url, viewport):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    urls = every_page(page, base_url)
-    assert len(urls) >= 16
-    problems = {url: found for url in urls if (found := measured(page, url))}
-    context.close()
-    assert not problems
+# Every page of the fixture, in both languages and the 404 page, is measured on a phone and a
+# desktop with the table alternatives open, in the same walk as axe's (test_accessibility.py).
 
 
 def test_a_wide_table_stacks_its_rows_on_a_phone_and_stays_a_table(phone, base_url):
