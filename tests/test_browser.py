@@ -39,14 +39,17 @@ def test_the_language_switch_lands_on_the_same_page_both_ways(browser, base_url,
     every = pages_of(page, base_url, "")
     for zh_url in [every[0], every[1], every[2], every[-1]]:
         path = zh_url.removeprefix(base_url)
-        for start, tag, expected in ((zh_url, "en", base_url + "en/" + path), (base_url + "en/" + path, "zh-Hans", zh_url)):
-            page.goto(start)
+        page.goto(zh_url)
+        for tag, expected in (("en", base_url + "en/" + path), ("zh-Hans", zh_url)):   # there and back
             page.locator(".md-header .md-select").hover()
             page.locator(f'.md-select__link[hreflang="{tag}"]').click()
             page.wait_for_url(expected)
     context.close()
 
 
+# Search is opened and used on a phone in test_accessibility.py (test_with_the_search_open); what a
+# query finds is the same on any screen, so these search on a desktop.
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 @pytest.mark.parametrize("term, words", [("总分馆", ["总分馆"]), ("通借通还", ["通借通还"]),
                                          ("悦读·阅美", ["悦读", "阅美"])])
 def test_chinese_search_finds_the_chapter_that_uses_the_term(page, viewport, base_url, term, words):
@@ -57,6 +60,7 @@ def test_chinese_search_finds_the_chapter_that_uses_the_term(page, viewport, bas
     assert highlighted(results) == words  # the whole term was searched, not the part typed so far
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 def test_a_compound_term_finds_its_chapter(page, viewport, base_url):
     page.goto(base_url + "2020/finance/")
     # Material 9.8 searches a Chinese query by the longest indexed word that starts it and never
@@ -65,6 +69,7 @@ def test_a_compound_term_finds_its_chapter(page, viewport, base_url):
     assert any("/2020/plan/" in r for r in results), results
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 @pytest.mark.parametrize("word, chapter", [("exhibitions", "/en/2020/plan/"), ("budget", "/en/2020/finance/")])
 def test_english_search_finds_english_pages(page, viewport, base_url, word, chapter):
     page.goto(base_url + "en/")
@@ -129,6 +134,7 @@ def test_every_chapter_is_reached_from_the_contents_and_every_chart_is_seen_and_
     assert charts >= 8 and pages >= 8
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])   # what a link gives is the same on a phone
 @pytest.mark.parametrize("prefix, lang", EDITIONS)
 def test_the_pdf_and_data_downloads_are_there(page, base_url, prefix, lang):
     page.goto(base_url + prefix + "2020/finance/")
