@@ -4,7 +4,9 @@ A build draws each chart once, into the cache its specification names (core/char
 drawn one by one as pages render, a long archive's charts keep one core busy while the
 other waits. Before the pages render, this finds every ``chart("…")`` the shown years'
 pages call, in every language, and has the workers draw the ones not in the cache yet.
-The pages then find them drawn. The preview draws as it goes.
+The pages then find them drawn. The preview draws as it goes, and so does a build with only a
+few charts to draw (one figure edited): each worker starts its own drawing engine, which costs
+more than those few charts.
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from ..core import chapters, charts, tables
 from ..core.languages import CODES, text_in
 from ..core.problems import DataError
 from .workers import CORES
+
+# Below this many, the pages draw them: one engine's start (about 0.6 s) against a worker's each.
+FEW = 12
 
 
 def draw(config, build) -> None:
@@ -36,7 +41,7 @@ def draw(config, build) -> None:
                 shown = charts.called(text)   # on one scale per unit, as the page draws them
                 for name in shown:
                     _want(wanted, name, shown, site, year, code, cache)
-    if not wanted:
+    if len(wanted) < FEW:
         return
     pool = build.workers.pool("charts", CORES)
     wait([pool.submit(charts.draw, spec, cache) for spec in wanted.values()])   # one that fails is drawn again by its page, which says why
