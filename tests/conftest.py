@@ -195,12 +195,6 @@ def real_site(tmp_path_factory) -> Path:
     return shared(tmp_path_factory, "real", lambda place: built(ROOT, place / "site", pdf=True))
 
 
-@pytest.fixture(scope="session")
-def real_site_without_pdfs(tmp_path_factory) -> Path:
-    """A copy of the real project as it stands, built without its PDF editions (invariants only)."""
-    return shared(tmp_path_factory, "real-html", lambda place: built(copy_project(place / "project"), place / "site"))
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A throw-away copy of the anju-2020 fixture, for tests that change it."""

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from pydantic import Field
 
-from conftest import ROOT, built, copy_project
+from conftest import ROOT, copy_project
 from macros.core import schema
 from macros.tools.editor import config, server, yamlpatch
 from macros.tools.editor.vendor import MANIFEST, VENDOR
@@ -239,12 +239,10 @@ def test_make_edit_starts_the_editor():
     assert target and "-m macros edit" in target.group(1)
 
 
-def test_the_public_site_has_no_editor(tmp_path):
-    project = copy_project(tmp_path / "project", "anju-2020")
-    (project / "data" / "editor.yaml").write_text(   # the online editor's settings: none of it reaches the site
-        "host: forgejo\nrepo: anjulib/annual-report\nurl: https://git.anjulib.example\napp_id: 7f3a-online-app\n",
-        encoding="utf-8")
-    site = built(project, tmp_path / "site")
+def test_the_public_site_has_no_editor(archive):
+    # the archive fixture has the online editor's settings (data/editor.yaml): none of it reaches the site
+    assert "7f3a-online-app" in (archive.parent / "project" / "data" / "editor.yaml").read_text(encoding="utf-8")
+    site = archive
     assert not (site / "admin").exists() and not any("admin" in p.name for p in site.rglob("*"))
     assert not any(p.name in ("online.js", "config.yml", "editor.yaml") for p in site.rglob("*"))
     for path in site.rglob("*"):

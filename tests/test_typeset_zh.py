@@ -173,12 +173,6 @@ HAN_SPACE_LINK = re.compile(rf"^¶.*?(?:[{HAN}]{SPACE}+\|+[{HAN}]|[{HAN}]\|+{SPA
 SINGLE_DASH = re.compile(rf"(?<![—])(?<=[{HAN}])\|*—\|*(?=[{HAN}])")
 
 
-@pytest.fixture(scope="module")
-def real_site(real_site_without_pdfs) -> Path:
-    """The real project as it stands, without its PDF editions: checked by the invariants only."""
-    return real_site_without_pdfs
-
-
 @pytest.fixture(params=["report", "real_site"])
 def site(request) -> Path:
     return request.getfixturevalue(request.param)

@@ -69,9 +69,9 @@ def english_pages(site: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def english_site(real_site_without_pdfs) -> Path:
-    """The real project, built as `make build` builds it but without the PDF editions."""
-    return real_site_without_pdfs
+def english_site(real_site) -> Path:
+    """The real project, built as `make build` builds it."""
+    return real_site
 
 
 def test_the_checker_sees_text_and_svg_labels_but_not_attributes_or_code():
