@@ -95,7 +95,7 @@ test: $(BIN)/.installed
 	@$(SYSTEM) test
 	@$(MAKE) --no-print-directory tests/node/node_modules/.installed
 	$(BIN)/python -m macros i18n-status
-	$(BIN)/python -m pytest -q -p tests.quiet_workers -n auto --dist load tests
+	$(BIN)/python -m pytest -q -p tests.quiet_workers -n auto --dist load --maxschedchunk 4 tests
 
 # Publish atomically to a web root (a folder, or user@host:/path): make publish DEST=/srv/annual-report
 # It proves the site it publishes: the data checked, a strict build, every link, the build's
