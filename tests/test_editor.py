@@ -196,6 +196,24 @@ def test_chapters_keep_their_names_the_chinese_one_without_a_language(project):
     assert entry["data"] == (project / "docs" / "2020" / "finance.md").read_text(encoding="utf-8")
 
 
+def test_a_request_that_fails_is_told_in_one_line_and_one_the_browser_left_not_at_all(project, capsys):
+    # What socketserver calls when a request fails: it would print a traceback in staff's terminal.
+    editor = server.Server(project, 0, "http://127.0.0.1:1/")
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "Connection reset by peer"),
+                      ValueError("something no one foresaw")):
+            try:
+                raise error
+            except Exception:   # noqa: BLE001 - as socketserver catches it
+                editor.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        editor.server_close()
+    told = capsys.readouterr()
+    assert told.out == "" and "Traceback" not in told.err
+    assert told.err.splitlines() == ["✗ 编辑器未能回应一个请求，请刷新页面 / the editor could not answer a request; "
+                                     "reload the page (ValueError: something no one foresaw)"]
+
+
 def test_the_server_answers_only_on_127_0_0_1_and_only_to_its_own_address(project):
     editor = server.Server(project, 0, "http://127.0.0.1:1/")
     threading.Thread(target=editor.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()   # a quick shutdown

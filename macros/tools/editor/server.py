@@ -384,6 +384,16 @@ class Server(http.server.ThreadingHTTPServer):
         super().__init__((HOST, port), Handler)
         self.state = EditorState(root, preview)
 
+    def handle_error(self, request, client_address):
+        # socketserver prints a traceback for any request that failed; staff never see one.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return   # the browser left the page (a reload, a closed tab) and no longer wants the answer
+        if os.environ.get("REPORT_DEBUG"):
+            return super().handle_error(request, client_address)
+        print(f"✗ 编辑器未能回应一个请求，请刷新页面 / the editor could not answer a request; reload the page "
+              f"({type(error).__name__}: {error})", file=sys.stderr, flush=True)
+
 
 def free_port(wanted: int) -> int:
     """*wanted*, or the first free port after it."""
