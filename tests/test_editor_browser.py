@@ -96,6 +96,7 @@ def settle(page) -> None:
 def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor, browser, traffic):
     project, admin, preview = editor
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    context.set_default_navigation_timeout(60_000)   # the editor's 1.5 MB, on a machine running the whole suite
     page = context.new_page()
     page.on("request", lambda r: traffic.requests.append(r.url))
     page.on("pageerror", lambda e: traffic.errors.append(f"pageerror: {e} {e.stack}"))
@@ -180,10 +181,11 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
 
         # a new year, from the editor's own button, as `make new-year` makes it
         git(project, "commit", "-qam", "one sentence")
-        page.get_by_role("button", name=re.compile("新建年份")).click()
+        with page.expect_event("load", timeout=60_000):   # the editor reloads with the new year's forms and chapters
+            page.get_by_role("button", name=re.compile("新建年份")).click()
         expect(page.locator("#report-problems")).to_be_hidden()
-        page.wait_for_load_state()   # the editor reloads with the new year's forms and chapters
         page.goto(admin + "#/collections/data_2021")
+        page.reload()   # a fresh editor opened at the new year's forms
         expect(page.get_by_text("2021 年数据（草稿）/ 2021 data (draft)").first).to_be_visible(timeout=30_000)
 
         # the commit button commits data/ and docs/ with the message staff give
