@@ -58,7 +58,7 @@ def pytest_xdist_auto_num_workers(config):
 
 def pytest_collection_modifyitems(items):
     # The tests in a browser are the run's longest: handed out first (`make test` hands out a few at
-    # a time), they run side by side on both workers, and the short ones fill the workers' ends.
+    # a time), they run side by side on every worker, and the short ones fill the workers' ends.
     items.sort(key=lambda item: "browser" not in item.fixturenames)
 
 
@@ -173,19 +173,25 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
-def shared(tmp_path_factory, name: str, make) -> Path:
-    """A site that tests only read, built once for the whole run: under `make test` the first
-    worker to need it builds it and the others wait for it and read the same files, instead of
-    every worker building its own copy of the same thing at the same time on the same cores."""
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder of things tests only read, made once for the whole run by *make*(folder): under
+    `make test` the first worker to need it makes it and the others wait for it and read the same
+    files, instead of every worker making its own copy of the same thing at the same time on the
+    same cores."""
     root = run_folder(tmp_path_factory)
     place, done = root / f"shared-{name}", root / f"shared-{name}.built"
     with open(root / f"shared-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, or the worker dies
         if not done.exists():
-            shutil.rmtree(place, ignore_errors=True)   # a worker that failed to build it
+            shutil.rmtree(place, ignore_errors=True)   # a worker that failed to make it
             make(place)
             done.touch()
-    return place / "site"
+    return place
+
+
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """A site that tests only read, built once for the whole run (made_once): its place/site."""
+    return made_once(tmp_path_factory, name, make) / "site"
 
 
 @pytest.fixture(scope="session")

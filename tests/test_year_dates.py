@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, copy_project, edit
+from conftest import build, copy_project, edit, made_once
 from macros.core import fmt
 from macros.core.build_date import content_dates
 from macros.core.strings import t
@@ -148,22 +148,24 @@ def said(date: dt.date, page: str) -> str:
 @pytest.fixture(scope="module")
 def two_commits(tmp_path_factory) -> tuple[Path, Path, str]:
     """The archive with 2019 and 2020 committed and built; then 2021 committed and built again, with
-    SOURCE_DATE_EPOCH set to that commit's time as reproducible-build tooling sets it."""
-    root = tmp_path_factory.mktemp("year-dates")
-    project = copy_project(root / "project", "archive")
-    aside = root / "aside"
-    aside.mkdir()
-    set_aside(project, 2021, aside)
-    edit(project / "data/2019/report.yaml", "draft: false", f"draft: false\nupdated: {STATED.isoformat()}")
-    commit(project, FIRST)
-    environment = {"SOURCE_DATE_EPOCH": ""}
-    first = build(project, root / "first", pdf=True, env=environment)
-    assert first.returncode == 0, first.stderr
-    bring_back(project, 2021, aside)
-    commit(project, SECOND)
-    second = build(project, root / "second", pdf=True, env={"SOURCE_DATE_EPOCH": str(epoch(SECOND))})
-    assert second.returncode == 0, second.stderr
-    return root / "first", root / "second", second.stdout + second.stderr
+    SOURCE_DATE_EPOCH set to that commit's time as reproducible-build tooling sets it. Made once for
+    the run (conftest.made_once) and only read."""
+    def make(root):
+        project = copy_project(root / "project", "archive")
+        aside = root / "aside"
+        aside.mkdir()
+        set_aside(project, 2021, aside)
+        edit(project / "data/2019/report.yaml", "draft: false", f"draft: false\nupdated: {STATED.isoformat()}")
+        commit(project, FIRST)
+        first = build(project, root / "first", pdf=True, env={"SOURCE_DATE_EPOCH": ""})
+        assert first.returncode == 0, first.stderr
+        bring_back(project, 2021, aside)
+        commit(project, SECOND)
+        second = build(project, root / "second", pdf=True, env={"SOURCE_DATE_EPOCH": str(epoch(SECOND))})
+        assert second.returncode == 0, second.stderr
+        (root / "second.log").write_text(second.stdout + second.stderr, encoding="utf-8")
+    root = made_once(tmp_path_factory, "two-commits", make)
+    return root / "first", root / "second", (root / "second.log").read_text(encoding="utf-8")
 
 
 def test_committing_next_year_leaves_a_published_years_files_byte_for_byte(two_commits):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build, build_log, built, built_from, copy_project, page_text
+from conftest import FIXTURES, build, build_log, built, built_from, copy_project, made_once, page_text
 from figures_in_pages import missing_figures, typed_figures
 from macros.core import chapters
 from macros.core.chapters import TODO_MARKERS
@@ -145,19 +145,25 @@ def without_sentences_using(name: str, text: str) -> str:
 
 @pytest.fixture(scope="module")
 def two_more_years(tmp_path_factory):
-    # The PDF editions of years that differ in shape are the archive fixture's (test_a_rebuild_…).
-    project = copy_project(tmp_path_factory.mktemp("years") / "project", "anju-2020")
-    write_year(project, 2021)
-    first = built(project, tmp_path_factory.mktemp("year-two"))
-    checked = run(project, "check")
-    write_year(project, 2022)
-    second = built(project, tmp_path_factory.mktemp("year-three"))
-    return project, first, second, checked
+    """The anju-2020 fixture with 2021 written and built, checked, then 2022 written and built: made
+    once for the run (conftest.made_once) and only read. The PDF editions of years that differ in
+    shape are the archive fixture's (test_a_rebuild_…)."""
+    def make(place):
+        project = copy_project(place / "project", "anju-2020")
+        write_year(project, 2021)
+        built(project, place / "site")
+        checked = run(project, "check")
+        (place / "checked.txt").write_text(f"{checked.returncode}\n{checked.stderr}", encoding="utf-8")
+        write_year(project, 2022)
+        built(project, place / "year-three")
+    place = made_once(tmp_path_factory, "two-more-years", make)
+    returncode, stderr = (place / "checked.txt").read_text(encoding="utf-8").split("\n", 1)
+    return place / "project", place / "site", place / "year-three", (int(returncode), stderr)
 
 
 def test_a_second_year_with_new_items_and_no_closure_publishes_with_no_change_to_the_project(two_more_years):
-    project, site, _, checked = two_more_years
-    assert checked.returncode == 0, checked.stderr
+    project, site, _, (returncode, stderr) = two_more_years
+    assert returncode == 0, stderr
     year = load_site(project / "data").years[2021]
     assert year.activities.closure is None and "epidemic" in [i.id for i in year.finance.budget.items]
     for code, prefix in (("zh", ""), ("en", "en/")):
