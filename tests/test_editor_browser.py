@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -104,7 +105,6 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
     page.on("dialog", accept)
     try:
         finance = project / "data" / "2020" / "finance.yaml"
-        before = finance.read_text(encoding="utf-8")
         page.goto(admin + "#/collections/data_2020/entries/finance_2020")
         fund = field(page, "中央下拨免费开放资金")
         expect(fund).to_have_value("18", timeout=30_000)
@@ -129,9 +129,10 @@ def test_staff_edit_a_year_in_the_browser_and_see_it_in_the_real_preview(editor,
         problems = page.locator("#report-problems pre")
         expect(problems).to_contain_text("central_free_opening_fund", timeout=30_000)
         assert git(project, "status", "--porcelain") == "" and finance.stat().st_mtime_ns == untouched   # never written
-        finance.write_text(finance.read_text(encoding="utf-8").replace("19.75", "12%", 1), encoding="utf-8")
-        told = check(project).stderr
-        finance.write_text(before.replace("18   #", "19.75   #"), encoding="utf-8")
+        elsewhere = shutil.copytree(project, project.parent / "typed-by-hand", ignore=shutil.ignore_patterns(".git", ".cache"))
+        typed = elsewhere / finance.relative_to(project)   # the same mistake typed in a copy the preview does not watch
+        typed.write_text(typed.read_text(encoding="utf-8").replace("19.75", "12%", 1), encoding="utf-8")
+        told = check(elsewhere).stderr
         block = re.search(r"✗ data/2020/finance\.yaml:\d+.*?实际 / found:[^\n]*", told, re.S).group(0)
         assert block in problems.text_content()
         assert git(project, "status", "--porcelain") == ""
