@@ -123,10 +123,11 @@ def build(project: Path, site: Path, *extra: str, pdf: bool = False, env: dict |
     return result
 
 
-def built(project: Path, site: Path, **options) -> Path:
+def built(project: Path, site: Path, *, keep_log: bool = False, **options) -> Path:
     result = build(project, site, **options)
     assert result.returncode == 0, result.stdout + result.stderr
-    (site.parent / f"{site.name}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    if keep_log:   # beside the site, for build_log
+        (site.parent / f"{site.name}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     return site
 
 
@@ -137,7 +138,7 @@ def built_from(site: Path, dest: Path) -> Path:
 
 
 def build_log(site: Path) -> str:
-    """What the build of a site made by `built` printed."""
+    """What the build of a site made by `built(…, keep_log=True)` printed."""
     return (site.parent / f"{site.name}.log").read_text(encoding="utf-8")
 
 
@@ -205,7 +206,7 @@ def report(tmp_path_factory) -> Path:
 def archive(tmp_path_factory) -> Path:
     """The three-year archive fixture, built once with its PDF editions."""
     return shared(tmp_path_factory, "archive", lambda place: built(
-        copy_project(place / "project", "archive"), place / "site", pdf=True))
+        copy_project(place / "project", "archive"), place / "site", pdf=True, keep_log=True))
 
 
 @pytest.fixture(scope="session")
