@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from browser import PHONE, search
-from test_phone import MEASURE
+from test_phone import MEASURE, every_page
 
 AXE = Axe()
 # Only the violations are collected: axe then skips listing every element that passes.
@@ -24,11 +24,6 @@ def violations(page) -> list[str]:
     return [f"{v['id']}: {n['target']} {n.get('failureSummary', '')[:160]}" for v in found for n in v["nodes"]]
 
 
-def every_page(page, base_url) -> list[str]:
-    from test_browser import pages_of
-    return [url for prefix in ("", "en/") for url in pages_of(page, base_url, prefix)]
-
-
 def open_every_table_alternative(page) -> None:
     # test_browser.py clicks each one open; here they only need to be open
     page.eval_on_selector_all("figure details", "all => all.forEach(d => { d.open = true; })")
@@ -37,7 +32,7 @@ def open_every_table_alternative(page) -> None:
 def test_every_page_with_its_table_alternatives_open_reflows_reads_and_passes(page, base_url):
     # With the alternatives open, axe sees everything it sees as loaded and the tables besides; the
     # same pages are measured as a reader meets them (test_phone.py: reflow, nothing cut, 14 px).
-    urls = [*every_page(page, base_url), base_url + "404.html"]
+    urls = every_page(page, base_url)   # both editions' pages and the 404 page
     assert len(urls) >= 17
     opened, problems = 0, {}
     for url in urls:

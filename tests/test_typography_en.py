@@ -68,12 +68,6 @@ def english_pages(site: Path) -> list[Path]:
     return pages
 
 
-@pytest.fixture(scope="module")
-def english_site(real_site) -> Path:
-    """The real project, built as `make build` builds it."""
-    return real_site
-
-
 def test_the_checker_sees_text_and_svg_labels_but_not_attributes_or_code():
     assert straight_quotes("<p>the library's year</p>") == ["<p> the library's year"]
     assert straight_quotes('<svg><text x="1">Sui\'an</text></svg>') == ["<text> Sui'an"]
@@ -82,10 +76,10 @@ def test_the_checker_sees_text_and_svg_labels_but_not_attributes_or_code():
                            '<a href="https://example.org/?a=\'b\'">link</a>') == []
 
 
-def test_no_straight_quote_in_the_english_editions_visible_text(english_site):
-    pages = english_pages(english_site)
+def test_no_straight_quote_in_the_english_editions_visible_text(real_site):
+    pages = english_pages(real_site)
     assert len(pages) >= 9   # the cover, the year, its five chapters, the data page, the statement…
-    found = {page.relative_to(english_site).as_posix(): runs for page in pages
+    found = {page.relative_to(real_site).as_posix(): runs for page in pages
              if (runs := straight_quotes(english_text(page)))}
     assert not found, "straight quotes in English text (type ’ and “ ”):\n" + "\n".join(
         f"{page}: {run}" for page, runs in found.items() for run in runs[:5])
