@@ -11,8 +11,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from macros.core.languages import prefix
 
 CODE = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
