@@ -56,10 +56,35 @@ def pytest_xdist_auto_num_workers(config):
     return (os.cpu_count() or 1) + 1
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: a test that takes several seconds of both cores (a build with "
+                            "its PDFs, a year made and built, a server killed and restarted): handed out early")
+
+
+# The fixtures every collected test needs, all of them (under `make test` each worker collects the
+# whole run): a shared site no test of this run reads is never built.
+NEEDED: set[str] = set()
+
+
 def pytest_collection_modifyitems(items):
-    # The tests in a browser are the run's longest: handed out first (`make test` hands out a few at
-    # a time), they run side by side on every worker, and the short ones fill the workers' ends.
-    items.sort(key=lambda item: "browser" not in item.fixturenames)
+    # The longest tests are handed out first (`make test` hands them out a few at a time): the tests
+    # in a browser and those marked long. They run side by side on every worker, and the short
+    # ones fill the workers' ends, rather than one long test running alone while the others idle.
+    items.sort(key=lambda item: "browser" not in item.fixturenames and not item.get_closest_marker("long"))
+    NEEDED.update(name for item in items for name in item.fixturenames)
+
+
+# The sites many tests read, one per worker from the first moment: the first tests handed out all
+# need the first, and with one worker building it the others would only wait for it.
+STARTED_BY_WORKER = ("report", "archive", "real_site")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_a_shared_site(request, _made_so_far):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")   # gw0, gw1 … under `make test`
+    number = int(worker[2:]) if worker[2:].isdigit() else None
+    if number is not None and number < len(STARTED_BY_WORKER) and STARTED_BY_WORKER[number] in NEEDED:
+        request.getfixturevalue(STARTED_BY_WORKER[number])
 
 
 @pytest.fixture(scope="session", autouse=True)

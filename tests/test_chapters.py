@@ -137,6 +137,7 @@ def test_a_finished_year_without_an_english_chapter_is_refused_and_a_draft_is_no
 
 # ------------------------------------------------------------ years written with the shared templates
 
+@pytest.mark.long
 def test_a_year_written_with_the_shared_templates_is_told_to_own_them_and_one_command_does(project, tmp_path):
     # An include runs another file's code in the page, so the chapters' sandbox refuses it
     # (core/sandbox.py) and says which command gives the year its own text.

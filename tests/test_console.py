@@ -127,6 +127,7 @@ def test_the_terminal_is_told_each_mistake_a_page_of_the_preview_shows():
     assert console.problems_in("<p>没有错误</p>") == []
 
 
+@pytest.mark.long
 def test_make_test_says_nothing_of_its_workers_starting(tmp_path):
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"pytest -q -p tests\.quiet_workers -n auto", makefile)

@@ -281,6 +281,7 @@ def test_a_build_without_pdfs_names_the_format_and_no_size(project, tmp_path):
     assert not [page for page in site.rglob("*.html") if "report:pdf-facts" in page.read_text(encoding="utf-8")]
 
 
+@pytest.mark.long
 def test_a_library_name_with_markup_characters_prints_as_typed(project, tmp_path):
     edit(project / "data/library.yaml", "en: Anju District Library", 'en: "Anju District Library & <Reading> Room"')
     site = tmp_path / "site"

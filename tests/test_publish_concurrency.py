@@ -14,6 +14,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from macros.tools import publish
 from sshd import leftovers, live, macros, make_site, start
 
@@ -27,6 +29,7 @@ def finished(process) -> tuple[int, str]:
     return process.returncode, err
 
 
+@pytest.mark.long
 def test_twenty_pairs_of_simultaneous_publishes(tmp_path):
     dest = tmp_path / "webroot"
     sites = [make_site(tmp_path / f"site{n}", text=f"edition {n}", pages=20) for n in range(4)]
@@ -52,6 +55,7 @@ def test_twenty_pairs_of_simultaneous_publishes(tmp_path):
     print(f"\n{PAIRS} pairs: {dict(outcomes)}")
 
 
+@pytest.mark.long
 def test_publishes_killed_at_random_moments_never_break_current(tmp_path):
     dest = tmp_path / "webroot"
     # big enough that the upload is a good part of a publish, as it is for the real site

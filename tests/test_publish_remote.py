@@ -186,6 +186,7 @@ def test_a_publish_over_ssh_waits_for_the_lock_or_refuses(server, sites, tmp_pat
     assert leftovers(dest) == []
 
 
+@pytest.mark.long
 def test_publishes_over_ssh_killed_midway(server, sites, tmp_path):
     dest = tmp_path / "webroot"
     assert macros("publish", "--site", str(sites[0]), "--dest", str(dest)).returncode == 0

@@ -3,6 +3,8 @@ without git history: every date the build writes comes from the content."""
 import filecmp
 import subprocess
 
+import pytest
+
 from conftest import FIXTURES, build, copy_project
 from figures_in_pages import figures
 from macros.core.validate import load_site
@@ -12,6 +14,7 @@ def files_of(site):
     return sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
 
 
+@pytest.mark.long
 def test_a_build_elsewhere_and_without_git_is_byte_identical_and_dated_by_its_data(archive, tmp_path, monkeypatch):
     # A project downloaded as a zip archive, unpacked somewhere else: no .git, an empty SOURCE_DATE_EPOCH.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")

@@ -74,6 +74,7 @@ def korean(tmp_path_factory):
     return site
 
 
+@pytest.mark.long
 def test_the_korean_edition_is_built_in_korean(korean):
     home = (korean / "ko" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ko"' in home

@@ -165,6 +165,7 @@ def two_commits(tmp_path_factory) -> tuple[Path, Path, str]:
     return root / "first", root / "second", build_log(root / "second")
 
 
+@pytest.mark.long
 def test_committing_next_year_leaves_a_published_years_files_byte_for_byte(two_commits):
     first, second, log = two_commits
     for year in (2019, 2020):
@@ -178,6 +179,7 @@ def test_committing_next_year_leaves_a_published_years_files_byte_for_byte(two_c
     assert {pdf_created(p) for p in (second / "downloads/2021").glob("*.pdf")} == {SECOND}
 
 
+@pytest.mark.long
 def test_a_published_years_pages_keep_their_date_and_the_new_year_and_shared_pages_take_the_new_one(two_commits):
     first, second, _ = two_commits
     before, after = footer_dates(first), footer_dates(second)

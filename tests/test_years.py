@@ -80,6 +80,7 @@ def test_restore_writes_the_same_empty_chronicle(archive_project):
     assert "events: []" in text and "#  - date: 2020-06-01" in text
 
 
+@pytest.mark.long
 def test_a_draft_is_previewed_with_what_is_left_and_never_published(archive_project, tmp_path):
     new_year(archive_project, 2022)
     shown = tmp_path / "preview"
@@ -161,6 +162,7 @@ def two_more_years(tmp_path_factory):
     return place / "project", place / "site", place / "year-three", (int(returncode), stderr)
 
 
+@pytest.mark.long
 def test_a_second_year_with_new_items_and_no_closure_publishes_with_no_change_to_the_project(two_more_years):
     project, site, _, (returncode, stderr) = two_more_years
     assert returncode == 0, stderr
@@ -174,6 +176,7 @@ def test_a_second_year_with_new_items_and_no_closure_publishes_with_no_change_to
     assert "较上年提高了 14.38%" in page_text(site, "2021/statistics/index.html")
 
 
+@pytest.mark.long
 def test_a_third_year_on_top_publishes_too(two_more_years):
     project, _, site, _ = two_more_years
     year = load_site(project / "data").years[2022]
@@ -190,6 +193,7 @@ def test_a_third_year_on_top_publishes_too(two_more_years):
 
 # ------------------------------------------------------------ a published year stays as published
 
+@pytest.mark.long
 def test_editing_a_later_year_leaves_every_file_of_an_earlier_year_identical(archive, tmp_path):
     # from where the archive's build ended: an earlier year's PDF is made again only if what it is
     # made from changed (test_reproducible.py makes them all anew and finds the same bytes)
