@@ -3,8 +3,10 @@ against the built site served on 127.0.0.1. Every request a page makes and
 every console error is recorded, so tests can assert there are none."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error as PlaywrightError, expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root, and with nothing of Chromium's own reaching for Google's hosts.
@@ -81,18 +83,127 @@ def viewport(request):
     return request.param
 
 
+class Tabs:
+    """The tabs of a worker's Chromium, one for each set of context options (a screen, a phone's
+    touch and pixel ratio, a locale), lent to one test after another.
+
+    A new tab costs Chromium a renderer process: about 0.7 s of CPU on two cores, where a page
+    loaded in a tab already open costs 0.2 s. A tab given back forgets what its test did: it
+    leaves the test's page for about:blank, gets back its screen size and a resting mouse, and
+    loses its cookies, the cache and the storage (sessionStorage too) of every address the test
+    went to. A tab whose test failed, or that does not come back cleanly, is closed instead,
+    and the next test gets a new one."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.idle: dict[str, object] = {}
+        self.spoiled: set[int] = set()
+
+    @contextlib.contextmanager
+    def lend(self, **options):
+        key = json.dumps(options, sort_keys=True)
+        page = self.idle.pop(key, None) or self.browser.new_context(**options).new_page()
+        origins: set[str] = set()
+
+        def visited(request):
+            parts = urlsplit(request.url)
+            if parts.scheme in ("http", "https"):
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+
+        page.on("request", visited)
+        kept = False
+        try:
+            yield page
+            page.remove_listener("request", visited)
+            kept = id(page) not in self.spoiled and key not in self.idle and self._forget(page, options, origins)
+        finally:
+            self.spoiled.discard(id(page))
+            if kept:
+                self.idle[key] = page
+            else:
+                page.context.close()
+
+    def spoil(self, page) -> None:
+        """The test that borrowed *page* failed: the tab is closed when it is given back."""
+        self.spoiled.add(id(page))
+
+    @staticmethod
+    def _forget(page, options: dict, origins: set[str]) -> bool:
+        try:
+            for other in page.context.pages:   # a window the test opened
+                if other is not page:
+                    other.close()
+            page.goto("about:blank")
+            page.context.clear_cookies()
+            session = page.context.new_cdp_session(page)
+            for origin in origins:
+                session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            # another test's server may take the same port with another site
+            session.send("Network.clearBrowserCache")
+            session.detach()
+            if "viewport" in options:
+                page.set_viewport_size(options["viewport"])
+            page.mouse.move(0, 0)
+            return True
+        except PlaywrightError:
+            return False
+
+
+@pytest.fixture(scope="session")
+def tabs(browser) -> Tabs:
+    return Tabs(browser)
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+@contextlib.contextmanager
+def recording(page, traffic: Traffic):
+    """Every request *page* makes and every error it meets, in *traffic*, while the block runs."""
+    listeners = {
+        "request": lambda r: traffic.requests.append(r.url),
+        "console": lambda m: traffic.errors.append(f"{m.type}: {m.text}") if m.type == "error" else None,
+        "pageerror": lambda e: traffic.errors.append(f"pageerror: {e}"),
+        # A request the browser itself abandons because the test navigates on is not a failure.
+        "requestfailed": lambda r: traffic.errors.append(f"failed: {r.url} {r.failure}")
+        if "ERR_ABORTED" not in (r.failure or "") else None,
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        yield page
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+
+
 @pytest.fixture
-def page(browser, traffic, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.on("request", lambda r: traffic.requests.append(r.url))
-    page.on("console", lambda m: traffic.errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: traffic.errors.append(f"pageerror: {e}"))
-    # A request the browser itself abandons because the test navigates on is not a failure.
-    page.on("requestfailed", lambda r: traffic.errors.append(f"failed: {r.url} {r.failure}")
-            if "ERR_ABORTED" not in (r.failure or "") else None)
-    yield page
-    context.close()
+def tab(tabs, traffic, request):
+    """tab(**context options): a tab lent to this test (Tabs), its requests and errors recorded
+    in traffic."""
+    borrowed = []
+    with contextlib.ExitStack() as lent:
+        def borrow(**options):
+            page = lent.enter_context(tabs.lend(**options))
+            borrowed.append(lent.enter_context(recording(page, traffic)))
+            return page
+        yield borrow
+        if request.node.stash.get(FAILED, False):
+            for page in borrowed:
+                tabs.spoil(page)
+
+
+@pytest.fixture
+def page(tab, viewport):
+    return tab(viewport=viewport, locale="zh-CN")
 
 
 def search(page, viewport, query: str) -> list[str]:

@@ -30,11 +30,8 @@ def pages_of(page, base_url, prefix):
     return [base_url + prefix, *dict.fromkeys(hrefs), base_url + prefix + "data/"]
 
 
-def test_the_language_switch_lands_on_the_same_page_both_ways(browser, base_url, traffic):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.on("console", lambda m: traffic.errors.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda r: traffic.requests.append(r.url))
+def test_the_language_switch_lands_on_the_same_page_both_ways(tab, base_url):
+    page = tab(viewport=DESKTOP)
     # every kind of page: the cover, a year, a chapter, the data page (tests/test_editions.py checks every link)
     every = pages_of(page, base_url, "")
     for zh_url in [every[0], every[1], every[2], every[-1]]:
@@ -44,7 +41,6 @@ def test_the_language_switch_lands_on_the_same_page_both_ways(browser, base_url,
             page.locator(".md-header .md-select").hover()
             page.locator(f'.md-select__link[hreflang="{tag}"]').click()
             page.wait_for_url(expected)
-    context.close()
 
 
 # Search is opened and used on a phone in test_accessibility.py (test_with_the_search_open); what a
@@ -178,10 +174,8 @@ SPLIT_BINDINGS = """() => {
 
 
 @pytest.mark.parametrize("prefix, lang", EDITIONS)
-def test_no_figure_parts_from_its_unit_on_a_phone(browser, base_url, traffic, prefix, lang):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN")
-    page = context.new_page()
-    page.on("request", lambda r: traffic.requests.append(r.url))
+def test_no_figure_parts_from_its_unit_on_a_phone(tab, base_url, prefix, lang):
+    page = tab(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN")
     checked = 0
     for url in pages_of(page, base_url, prefix):
         page.goto(url)
@@ -189,5 +183,4 @@ def test_no_figure_parts_from_its_unit_on_a_phone(browser, base_url, traffic, pr
         found = page.evaluate(SPLIT_BINDINGS)
         assert not found["split"], (url, found["split"])
         checked += found["checked"]
-    context.close()
     assert checked >= 50   # the pages are full of figures: the check saw them

@@ -286,10 +286,9 @@ def test_the_pdf_sets_the_charts_in_the_languages_typeface(report, tmp_path, pre
 # ------------------------------------------------------------ read on a phone
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_every_text_a_chart_shows_is_14_px_or_more_on_a_phone(browser, base_url, report, prefix):
+def test_every_text_a_chart_shows_is_14_px_or_more_on_a_phone(tab, base_url, report, prefix):
     from browser import PHONE
-    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN")
-    page = context.new_page()
+    page = tab(viewport=PHONE, is_mobile=True, locale="zh-CN")
     pages = sorted(p.parent.relative_to(report / prefix).as_posix() for p in (report / prefix).glob("*/*/index.html")
                    if 'class="report-chart"' in p.read_text(encoding="utf-8"))
     assert pages
@@ -304,7 +303,6 @@ def test_every_text_a_chart_shows_is_14_px_or_more_on_a_phone(browser, base_url,
                 ["svg text", parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width
                               / svg.viewBox.baseVal.width]))])""")
         assert sizes and all(size >= 14 for _, size in sizes), (path, [s for s in sizes if s[1] < 14])
-    context.close()
 
 
 LAST_LINE = """spans => spans.map(span => {
@@ -341,10 +339,9 @@ AT_WIDTHS = """async ({widths, height, lastLine}) => {
 }"""
 
 
-def test_no_chinese_chart_title_or_subtitle_leaves_one_character_alone_on_its_last_line(browser, base_url, report):
+def test_no_chinese_chart_title_or_subtitle_leaves_one_character_alone_on_its_last_line(tab, base_url, report):
     from browser import PHONE
-    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="zh-CN")
-    page = context.new_page()
+    page = tab(viewport=PHONE, is_mobile=True, locale="zh-CN")
     pages = sorted(p.parent.relative_to(report).as_posix() for p in report.glob("*/*/index.html")
                    if 'class="report-chart"' in p.read_text(encoding="utf-8"))
     widths = range(300, 1000, 2)   # phones, tablets, narrow windows: wherever the lines happen to break
@@ -363,7 +360,6 @@ def test_no_chinese_chart_title_or_subtitle_leaves_one_character_alone_on_its_la
                 # the last line holds two characters at least, punctuation aside
                 assert len(re.sub(r"[、，。；：！？）》」』%（(）)\s]", "", last)) >= 2, (path, width, text, last)
     assert wrapped, "no title or subtitle wrapped at any width"
-    context.close()
 
 
 @pytest.mark.parametrize("label", ["公用经费、工会经费、党组织活动费", "中央下拨免费开放资金和本级财政预算", "2020 年数值及较上年变化率"])

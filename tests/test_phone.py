@@ -70,10 +70,8 @@ def every_page(page, base_url: str) -> list[str]:
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
-    context.close()
+def phone(tab):
+    return tab(viewport=PHONE)
 
 
 def test_the_measure_finds_what_a_reader_would_meet(phone):

@@ -230,15 +230,13 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def phone_blocks(browser, base_url, report):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN")
-    page = context.new_page()
+def phone_blocks(tabs, base_url, report):
     blocks = {}
-    for path in chinese_pages(report):
-        page.goto(base_url + path.parent.relative_to(report).as_posix() + "/")
-        page.evaluate("document.fonts.ready")
-        blocks[path.parent.relative_to(report).as_posix()] = page.evaluate(MEASURE)
-    context.close()
+    with tabs.lend(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="zh-CN") as page:
+        for path in chinese_pages(report):
+            page.goto(base_url + path.parent.relative_to(report).as_posix() + "/")
+            page.evaluate("document.fonts.ready")
+            blocks[path.parent.relative_to(report).as_posix()] = page.evaluate(MEASURE)
     return blocks
 
 
