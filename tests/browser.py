@@ -206,6 +206,18 @@ def page(tab, viewport):
     return tab(viewport=viewport, locale="zh-CN")
 
 
+def pages_of(page, base_url, prefix):
+    """Every page of an edition, found as a reader finds it: the cover, each year from its list,
+    each chapter from the year's 目录, the data page."""
+    page.goto(base_url + prefix)
+    years = page.eval_on_selector_all(".report-archive a", "links => links.map(a => a.href)")
+    hrefs = []
+    for year in years:
+        page.goto(year)
+        hrefs += [year, *page.eval_on_selector_all(".report-contents a", "links => links.map(a => a.href)")]
+    return [base_url + prefix, *dict.fromkeys(hrefs), base_url + prefix + "data/"]
+
+
 def search(page, viewport, query: str) -> list[str]:
     """Search the site for *query* as a reader does, and return the result links.
 

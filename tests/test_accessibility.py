@@ -1,14 +1,13 @@
 """axe-core finds no WCAG 2.1 A or AA violation on any page, in either language,
-on a desktop or a phone: with every table alternative open (where each page is
-also measured as test_phone.py measures it), with the search open, and with the
-phone's menu open."""
+on a desktop or a phone: with the search open and with the phone's menu open here;
+every page with its table alternatives open in test_browser.py's walk, which reaches
+each page as a reader does; the 404 page in test_not_found.py."""
 from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from browser import PHONE, search
-from test_phone import MEASURE, every_page
 
 AXE = Axe()
 # Only the violations are collected: axe then skips listing every element that passes.
@@ -22,28 +21,6 @@ def violations(page) -> list[str]:
     page.wait_for_timeout(50)
     found = AXE.run(page, options=WCAG21_AA).response["violations"]
     return [f"{v['id']}: {n['target']} {n.get('failureSummary', '')[:160]}" for v in found for n in v["nodes"]]
-
-
-def open_every_table_alternative(page) -> None:
-    # test_browser.py clicks each one open; here they only need to be open
-    page.eval_on_selector_all("figure details", "all => all.forEach(d => { d.open = true; })")
-
-
-def test_every_page_with_its_table_alternatives_open_reflows_reads_and_passes(page, base_url):
-    # With the alternatives open, axe sees everything it sees as loaded and the tables besides; the
-    # same pages are measured as a reader meets them (test_phone.py: reflow, nothing cut, 14 px).
-    urls = every_page(page, base_url)   # both editions' pages and the 404 page
-    assert len(urls) >= 17
-    opened, problems = 0, {}
-    for url in urls:
-        page.goto(url)
-        open_every_table_alternative(page)
-        opened += page.locator("figure details[open]").count()
-        if found := page.evaluate(MEASURE):
-            problems[url] = found
-        assert not violations(page), url
-    assert opened >= 8   # the report's charts are among the pages
-    assert not problems
 
 
 @pytest.mark.parametrize("prefix, query, found", [("", "总分馆", "/2020/plan/"), ("en/", "exhibitions", "/en/2020/plan/")])

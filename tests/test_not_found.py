@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 from macros.core.languages import LANGUAGES
 from macros.core.strings import t
 from test_accessibility import violations
+from test_phone import MEASURE
 
 
 def test_a_missing_address_says_so_in_both_languages_and_leads_home(page, base_url, traffic):
@@ -29,6 +30,7 @@ def test_a_missing_address_says_so_in_both_languages_and_leads_home(page, base_u
     footer = page.locator(".report-footer").inner_text()
     assert t("footer.address", "zh").strip() in footer and t("footer.accessibility", "zh") in footer
     assert not violations(page)
+    assert not page.evaluate(MEASURE)   # nothing wider than the screen, nothing cut, no text under 14 px
     links = page.eval_on_selector_all(".report-not-found a", "links => links.map(a => a.href)")
     assert len(links) == 4
     expected = {urljoin(base_url, path) for path in ("", "data/", "en/", "en/data/")}

@@ -10,8 +10,7 @@ import threading
 
 import pytest
 
-from browser import PHONE, _Quiet
-from test_browser import pages_of
+from browser import PHONE, _Quiet, pages_of
 
 # What a reader would meet, measured in the page: the page wider than the screen; a box that clips
 # or scrolls its content sideways (a table in a scrolling box needs a sideways scroll); an element
@@ -89,8 +88,9 @@ def test_the_measure_finds_what_a_reader_would_meet(phone):
     assert "is set at 13 px «small print»" in found
 
 
-# Every page of the fixture, in both languages and the 404 page, is measured on a phone and a
-# desktop with the table alternatives open, in the same walk as axe's (test_accessibility.py).
+# Every page of the fixture, in both languages, is measured on a phone and a desktop with its
+# tables open, in the walk that reaches each page as a reader does and runs axe (test_browser.py);
+# the 404 page in test_not_found.py.
 
 
 def test_a_wide_table_stacks_its_rows_on_a_phone_and_stays_a_table(phone, base_url):
