@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from warm_python import run_module
+
 # The browser fixtures (one Chromium for the whole session) live in browser.py.
 pytest_plugins = ["browser"]
 
@@ -136,13 +138,15 @@ def copy_project(dest: Path, fixture: str | None = None, *, cold: bool = False) 
     return dest
 
 
-def build(project: Path, site: Path, *extra: str, pdf: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The real `mkdocs build --strict`. The PDF step is left out unless a test is about it."""
+def build(project: Path, site: Path, *extra: str, pdf: bool = False, env: dict | None = None,
+          fresh: bool = False) -> subprocess.CompletedProcess:
+    """The real `mkdocs build --strict`, from a warm interpreter (warm_python) unless *fresh*.
+    The PDF step is left out unless a test is about it."""
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", **(env or {}))
     environment.setdefault("REPORT_PDF", "1" if pdf else "0")
     environment.pop("SITE_URL", None)  # the tests expect the default address, whatever CI publishes to
-    result = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site), *extra],
-                            cwd=project, env=environment, capture_output=True, text=True, timeout=600)
+    result = run_module("mkdocs", "build", "--strict", "--site-dir", site, *extra, cwd=project, env=environment,
+                        timeout=600, fresh=fresh)
     if MADE_SO_FAR is not None:
         _share_cache(project / ".cache", MADE_SO_FAR)
     return result

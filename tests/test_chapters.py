@@ -25,6 +25,7 @@ from macros.core.pages import ChapterMistake, ReportPage, render_page
 from macros.tools import scaffold
 from macros.tools.scaffold import REVIEW, new_year
 from test_attacks_tools import tree
+from warm_python import run_module
 
 PYTHON_WORDS = re.compile(r"macros\.|object|Undefined|Error:|Traceback|KeyError|schema\.")
 
@@ -110,8 +111,7 @@ def test_a_mistake_stops_the_build_with_the_same_message_and_no_traceback(projec
 # ------------------------------------------------------------ a finished year is finished
 
 def check(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros", "check", str(project / "data")], cwd=ROOT,
-                          capture_output=True, text=True)
+    return run_module("macros", "check", project / "data", cwd=ROOT, timeout=120)
 
 
 @pytest.mark.parametrize("marker", ["【待填写】", "（待填写：第三段）", "TODO"])

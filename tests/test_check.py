@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, build, edit, line_of
+from warm_python import run_module
 from macros.core.problems import DataError
 from macros.core.validate import load_site
 from macros.tools import check as check_tool
@@ -24,8 +24,7 @@ PYTHON = re.compile(PYTHON_WORDS.pattern + r"|\bNone\b|<class")
 
 
 def check(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros", "check", str(project / "data")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return run_module("macros", "check", project / "data", cwd=ROOT, timeout=120)
 
 
 def refused(project: Path) -> str:

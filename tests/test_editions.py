@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, built, page_text
 from macros.core.languages import LANGUAGES
+from warm_python import run_module
 
 PAGES = ["", "2020/", "2020/plan/", "2020/chronicle/", "2020/organisation/", "2020/finance/", "2020/statistics/", "data/", "accessibility/"]
 SITE_URL = "http://127.0.0.1:8000/"
@@ -151,8 +151,7 @@ def test_pin_the_languages_of_mkdocs_yml_are_the_cores():
 # ------------------------------------------------------------ make i18n-status
 
 def i18n_status(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros", "i18n-status", str(project)], cwd=ROOT,
-                          capture_output=True, text=True)
+    return run_module("macros", "i18n-status", project, cwd=ROOT, timeout=120)
 
 
 def commit_all(project: Path, message: str, when: int):
