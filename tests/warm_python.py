@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 # Read by Python as it starts: a child of the warm interpreter would keep the warm one's.
@@ -91,9 +92,10 @@ class _Zygote:
     def __init__(self):
         self.environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
         self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=self.environment, text=True, cwd=tempfile.gettempdir())
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+                                        env=self.environment, cwd=tempfile.gettempdir())
         self.lock = threading.Lock()
+        self.unread = b""   # what the warm interpreter has said past the last whole line read
 
     def serves(self, env: dict) -> bool:
         started = {k: v for k, v in self.environment.items() if k.startswith(STARTUP)}
@@ -101,12 +103,18 @@ class _Zygote:
         return self.process.poll() is None and started == asked
 
     def _reply(self, timeout: float | None) -> dict:
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            raise TimeoutError
-        line = self.process.stdout.readline()
-        if not line:
-            raise ChildProcessError("the warm interpreter stopped")
+        # Its two lines (the child's pid, then its status) can come in one read: a line already
+        # read is never waited for again.
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self.unread:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([self.process.stdout], [], [], left)[0]:
+                raise TimeoutError
+            said = os.read(self.process.stdout.fileno(), 65536)
+            if not said:
+                raise ChildProcessError("the warm interpreter stopped")
+            self.unread += said
+        line, self.unread = self.unread.split(b"\n", 1)
         return json.loads(line)
 
     def run(self, module: str, args: list[str], cwd: Path, env: dict, timeout: float | None):
@@ -114,8 +122,7 @@ class _Zygote:
             out, err = Path(place, "out"), Path(place, "err")
             request = {"module": module, "args": [str(a) for a in args], "cwd": str(cwd), "env": env,
                        "out": str(out), "err": str(err)}
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
             pid = self._reply(10)["pid"]
             try:
                 status = self._reply(timeout)["status"]
