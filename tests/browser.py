@@ -92,7 +92,8 @@ class Tabs:
     leaves the test's page for about:blank, gets back its screen size and a resting mouse, and
     loses its cookies, the cache and the storage (sessionStorage too) of every address the test
     went to. A tab whose test failed, or that does not come back cleanly, is closed instead,
-    and the next test gets a new one."""
+    and the next test gets a new one. What a tab cannot forget (routes, init scripts, emulated
+    media, a clock) is for a context of the test's own, as the editor's tests open."""
 
     def __init__(self, browser):
         self.browser = browser
@@ -110,12 +111,11 @@ class Tabs:
             if parts.scheme in ("http", "https"):
                 origins.add(f"{parts.scheme}://{parts.netloc}")
 
-        page.on("request", visited)
+        page.context.on("request", visited)   # the context's: a window the test opened is heard too
         kept = False
         try:
             yield page
-            page.remove_listener("request", visited)
-            kept = id(page) not in self.spoiled and key not in self.idle and self._forget(page, options, origins)
+            kept = id(page) not in self.spoiled and key not in self.idle and self._forget(page, options, origins, visited)
         finally:
             self.spoiled.discard(id(page))
             if kept:
@@ -128,12 +128,14 @@ class Tabs:
         self.spoiled.add(id(page))
 
     @staticmethod
-    def _forget(page, options: dict, origins: set[str]) -> bool:
+    def _forget(page, options: dict, origins: set[str], visited) -> bool:
         try:
             for other in page.context.pages:   # a window the test opened
                 if other is not page:
                     other.close()
             page.goto("about:blank")
+            # only now: Playwright hands over a request made just before the test ended at its next call
+            page.context.remove_listener("request", visited)
             page.context.clear_cookies()
             session = page.context.new_cdp_session(page)
             for origin in origins:

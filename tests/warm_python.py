@@ -41,70 +41,69 @@ jieba.setLogLevel(logging.WARNING)
 jieba.initialize()
 
 def child(request):
-    import atexit, runpy, tempfile, threading, traceback
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    tempfile.tempdir = None   # found again from this run's TMPDIR
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    for fd, name in ((1, "out"), (2, "err")):
-        os.dup2(os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-    sys.path[0] = os.getcwd()   # as `python -m` puts it
-    sys.argv = [request["module"], *request["args"]]
-    code = 0
+    import runpy, tempfile, time
     try:
-        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
-    except SystemExit as exit:
-        if exit.code is None:
-            code = 0
-        elif isinstance(exit.code, int):
-            code = exit.code
-        else:
-            print(exit.code, file=sys.stderr)
-            code = 1
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()
+        tempfile.tempdir = None   # found again from this run's TMPDIR
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        for fd, name in ((1, "out"), (2, "err")):
+            os.dup2(os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        sys.path[0] = os.getcwd()   # as `python -m` puts it
+        sys.argv = [request["module"], *request["args"]]
     except BaseException:
-        traceback.print_exc()
-        code = 1
-    try:   # what Python does as it exits
-        threading._shutdown()
-        atexit._run_exitfuncs()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        os._exit(70)
+    # From here on as `python -m`: a SystemExit or an error ends this process through Python's
+    # own exit (its message, its status, atexit, the last flush), and so does the module's end.
+    runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    sys.exit(0)
 
+print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     pid = os.fork()
     if pid == 0:
-        try:
-            child(request)
-        finally:
-            os._exit(1)
-    print(json.dumps({"pid": pid}), flush=True)
+        child(request)
+    print(json.dumps({"id": request["id"], "pid": pid}), flush=True)
     _, status = os.waitpid(pid, 0)
-    print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), flush=True)
+    print(json.dumps({"id": request["id"], "status": os.waitstatus_to_exitcode(status)}), flush=True)
 '''
 
 
 class _Zygote:
+    """The warm interpreter, in a process group of its own with every child it forks: anything
+    unexpected (a run past its time, a reply out of turn) stops them all, so no run it started
+    can go on writing while another takes its place."""
+
     def __init__(self):
         self.environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
         self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
-                                        env=self.environment, cwd=tempfile.gettempdir())
-        self.lock = threading.Lock()
-        self.unread = b""   # what the warm interpreter has said past the last whole line read
+                                        env=self.environment, cwd=tempfile.gettempdir(), start_new_session=True)
+        self.unread = b""   # what it has said past the last whole line read
+        self.asked = 0
+        try:
+            self._reply({"ready": True}, 300)   # its imports, on a machine running the whole suite
+        except BaseException:
+            self.stop()
+            raise
 
     def serves(self, env: dict) -> bool:
         started = {k: v for k, v in self.environment.items() if k.startswith(STARTUP)}
         asked = {k: v for k, v in env.items() if k.startswith(STARTUP)}
         return self.process.poll() is None and started == asked
 
-    def _reply(self, timeout: float | None) -> dict:
-        # Its two lines (the child's pid, then its status) can come in one read: a line already
-        # read is never waited for again.
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def _reply(self, expected: dict, timeout: float | None) -> dict:
+        # Two replies can come in one read: a line already read is never waited for again.
         deadline = None if timeout is None else time.monotonic() + timeout
         while b"\n" not in self.unread:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -115,42 +114,62 @@ class _Zygote:
                 raise ChildProcessError("the warm interpreter stopped")
             self.unread += said
         line, self.unread = self.unread.split(b"\n", 1)
-        return json.loads(line)
+        reply = json.loads(line)
+        if any(reply.get(key) != value for key, value in expected.items()):
+            raise ChildProcessError(f"a reply out of turn: {reply}, expected {expected}")
+        return reply
 
     def run(self, module: str, args: list[str], cwd: Path, env: dict, timeout: float | None):
-        with self.lock, tempfile.TemporaryDirectory(prefix="warm-python-") as place:
+        self.asked += 1
+        with tempfile.TemporaryDirectory(prefix="warm-python-") as place:
             out, err = Path(place, "out"), Path(place, "err")
-            request = {"module": module, "args": [str(a) for a in args], "cwd": str(cwd), "env": env,
-                       "out": str(out), "err": str(err)}
-            self.process.stdin.write((json.dumps(request) + "\n").encode())
-            pid = self._reply(10)["pid"]
+            request = {"id": self.asked, "module": module, "args": [str(a) for a in args], "cwd": str(cwd),
+                       "env": env, "out": str(out), "err": str(err)}
             try:
-                status = self._reply(timeout)["status"]
+                self.process.stdin.write((json.dumps(request) + "\n").encode())
+                self._reply({"id": self.asked}, 300)   # forked
+                status = self._reply({"id": self.asked}, timeout)["status"]
             except TimeoutError:
-                os.kill(pid, signal.SIGKILL)
-                self._reply(10)
-                raise subprocess.TimeoutExpired([module, *args], timeout) from None
+                self.stop()
+                raise subprocess.TimeoutExpired([sys.executable, "-m", module, *args], timeout) from None
+            except BaseException:
+                self.stop()
+                raise
+            # as text=True reads it: a byte that is no UTF-8 is an error, not a replacement
             return subprocess.CompletedProcess([sys.executable, "-m", module, *args], status,
-                                               out.read_text(encoding="utf-8", errors="replace"),
-                                               err.read_text(encoding="utf-8", errors="replace"))
+                                               out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
 
 
 _zygote: _Zygote | None = None
+_turn = threading.Lock()   # one run at a time through the worker's warm interpreter
 
 
 def run_module(module: str, *args, cwd: Path, env: dict | None = None, timeout: float | None = None,
                fresh: bool = False) -> subprocess.CompletedProcess:
     """`python -m module args…` in *cwd* with *env* (os.environ when None), its output captured as
     text, as subprocess.run(…, capture_output=True, text=True) gives it."""
-    global _zygote
     env = dict(os.environ if env is None else env)
     if not fresh:
-        if _zygote is None or _zygote.process.poll() is not None:
-            _zygote = _Zygote()
-        if _zygote.serves(env):
-            try:
-                return _zygote.run(module, list(args), cwd, env, timeout)
-            except ChildProcessError:
-                _zygote = None
+        with _turn:
+            if (done := _warm(module, list(args), cwd, env, timeout)) is not None:
+                return done
     return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def _warm(module: str, args: list, cwd: Path, env: dict, timeout: float | None) -> subprocess.CompletedProcess | None:
+    """The run, by the worker's warm interpreter; None where a new interpreter must run it."""
+    global _zygote
+    if _zygote is None or _zygote.process.poll() is not None:
+        try:
+            _zygote = _Zygote()
+        except (ChildProcessError, TimeoutError):
+            _zygote = None
+            return None
+    if not _zygote.serves(env):
+        return None
+    try:
+        return _zygote.run(module, args, cwd, env, timeout)
+    except ChildProcessError:   # it stopped: the run starts again in a new interpreter
+        _zygote = None
+        return None
