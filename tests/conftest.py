@@ -60,11 +60,11 @@ def pytest_xdist_auto_num_workers(config):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "long: a test that takes several seconds of both cores (a build with "
-                            "its PDFs, a year made and built, a server killed and restarted): handed out early")
+                            "its PDFs, a year made and built, publishes killed at random): handed out early")
 
 
-# The fixtures every collected test needs, all of them (under `make test` each worker collects the
-# whole run): a shared site no test of this run reads is never built.
+# Every fixture a collected test needs (under `make test` each worker collects the whole run): a
+# shared site that no test of this run reads is never built.
 NEEDED: set[str] = set()
 
 

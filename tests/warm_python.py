@@ -12,6 +12,7 @@ Where forking could differ from a new interpreter, a new interpreter runs instea
 - an environment that changes how Python itself starts (PYTHON…, LANG, LC_…);
 - a test that asks for one (fresh=True): the reproducibility test, whose two builds must not
   share a hash seed.
+The console tests (test_console.py) start their own processes: they judge what a new one prints.
 """
 from __future__ import annotations
 
@@ -36,9 +37,8 @@ import material, material.plugins.search.plugin, mkdocs_static_i18n.plugin
 import markdown, markdown.extensions.toc, markdown.extensions.attr_list, markdown.extensions.md_in_html
 import markdown.extensions.admonition, markdown.extensions.tables
 import jinja2, yaml, pydantic, babel.numbers, babel.dates, tinyhtml5
-import jieba, logging
-jieba.setLogLevel(logging.WARNING)
-jieba.initialize()
+import jieba
+jieba.initialize()   # what it says as it loads goes nowhere: this interpreter's stderr is /dev/null
 
 def child(request):
     import runpy, tempfile, time
