@@ -389,7 +389,7 @@ class Server(http.server.ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, ConnectionError):
             return   # the browser left the page (a reload, a closed tab) and no longer wants the answer
-        if os.environ.get("REPORT_DEBUG"):
+        if os.environ.get("REPORT_DEBUG") == "1":   # as every tool reads it (macros/__main__.py)
             return super().handle_error(request, client_address)
         print(f"✗ 编辑器未能回应一个请求，请刷新页面 / the editor could not answer a request; reload the page "
               f"({type(error).__name__}: {error})", file=sys.stderr, flush=True)
